@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package (and, once web/ exists, the npm packages) cipms needs.
+# Idempotent: installs only what is missing, so `make run` and `make test` can call it every time.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache git curl ca-certificates
+  # libraries
+  librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
+  libsoci-dev libsqlite3-dev sqlite3 libpq-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libtbb-dev
+  libsodium-dev libssl-dev liboath-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev wrk
+  postgresql postgresql-client
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+# Node.js and npm: any working install counts (Debian's nodejs 18 + npm 9, or a newer one).
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all Debian packages present"
+fi

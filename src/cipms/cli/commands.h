@@ -1,0 +1,29 @@
+// The cipms subcommands. Each add_* registers one command (and its options) on the CLI11 app;
+// its callback runs the command and sets the exit status through set_exit (0 ok, 1 failure,
+// 2 bad input). Commands use services only, never HTTP or SQL.
+#pragma once
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace cipms::cli {
+
+void add_serve_command(CLI::App& app);     // serve.cc
+void add_db_command(CLI::App& app);        // db.cc: db migrate
+void add_demo_command(CLI::App& app);      // demo.cc
+void add_import_export_commands(CLI::App& app);  // import_export.cc
+void add_analysis_commands(CLI::App& app);  // analysis.cc: simulate, rank
+
+// Registers --db (fallback $CIPMS_DB, default var/cipms.db) on a command.
+void add_db_option(CLI::App& cmd, std::string& db);
+
+// Exit status the process returns after the command callback ran.
+void set_exit(int code);
+int exit_code();
+
+// Runs the program: parses argv, runs the chosen command, returns the exit status.
+int run(int argc, char** argv);
+
+}  // namespace cipms::cli

@@ -1,0 +1,2 @@
+// placeholder until the engine lands
+#include "cipms/graph/csr.h"

@@ -1,0 +1,2 @@
+// CSR graph (see README)
+#pragma once

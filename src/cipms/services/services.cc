@@ -1,0 +1,1 @@
+#include "cipms/storage/store.h"

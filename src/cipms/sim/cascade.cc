@@ -1,0 +1,1 @@
+#include "cipms/sim/cascade.h"
