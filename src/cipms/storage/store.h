@@ -60,10 +60,13 @@ struct OrgFilter {
 };
 
 // The whole registry graph in one piece, as network import/export and the engine need it.
-// Facilities and dependencies refer to each other by facility code (FacilityRecord::code);
-// ids and versions in the records are ignored on import.
+// Facilities and dependencies refer to each other by facility code (Facility::code);
+// ids, versions, provider/authority OrgIds and timestamps in the records are ignored on
+// import: organisations are named by code in provider_codes/authority_codes instead.
 struct NetworkSnapshot {
   std::vector<Facility> facilities;
+  // Parallel to `facilities`: organisation code of provider / authority, "" for none.
+  std::vector<std::string> provider_codes, authority_codes;
   struct Dep {
     std::string consumer;
     std::string resource;

@@ -77,3 +77,20 @@ TEST(Validation, DependencyMinUpMustNotExceedSuppliers) {
 
 }  // namespace
 }  // namespace cipms
+
+#include "cipms/domain/seed.h"
+
+namespace cipms {
+namespace {
+TEST(Seed, BuiltinTaxonomyHasEightSectorsAndTwentyTwoCounties) {
+  const Taxonomy& t = builtin_taxonomy();
+  EXPECT_EQ(t.sectors.size(), 8u);
+  EXPECT_EQ(t.counties.size(), 22u);
+  ASSERT_NE(t.subsector("hospital"), nullptr);
+  EXPECT_EQ(t.subsector("hospital")->parent, "emergency_hospital");
+  ASSERT_NE(t.county("63000"), nullptr);
+  EXPECT_EQ(t.county("63000")->name, "臺北市");
+  EXPECT_NE(t.resource("electricity"), nullptr);
+}
+}  // namespace
+}  // namespace cipms

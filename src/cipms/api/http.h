@@ -1,0 +1,68 @@
+// The API's own small HTTP vocabulary, so that route handlers never see the HTTP library
+// (RESTinio is included only by server.cc). Handlers are plain functions Request -> Response,
+// called on a server worker thread; they must be thread-safe and must not block for long
+// (long work runs as a job, see services/jobs.h).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cipms/base/status.h"
+
+namespace cipms::api {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // "/api/v1/facilities/12" (no query)
+  std::map<std::string, std::string> params;  // path parameters by name ({id} -> "12")
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  std::map<std::string, std::string> headers;     // names lower-cased
+  std::string body;
+  std::string remote;      // peer address
+  std::string request_id;  // for logs and problem bodies
+
+  std::optional<std::string> header(const std::string& lower_name) const;
+  std::optional<std::string> query_param(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// One route: method + path pattern with {name} segments ("/api/v1/facilities/{id}").
+struct Route {
+  std::string method;
+  std::string pattern;
+  Handler handler;
+};
+
+// Collects routes from the route files; the server dispatches to them and the OpenAPI test
+// compares them with docs/api/openapi.json.
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler h);
+  const std::vector<Route>& routes() const { return routes_; }
+  // Finds the route for method+path, filling req.params. nullptr when none matches;
+  // `path_matched` tells 405 from 404.
+  const Route* match(Request& req, bool* path_matched) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// RFC 9457 problem+json from a Status: type, title, status, detail, instance, request_id,
+// and "errors": [{"pointer": ..., "detail": ...}] from the field errors.
+Response problem(const Status& st, const Request& req);
+int http_status(Code code);
+// A JSON response with the given status.
+Response json_response(int status, std::string body);
+
+}  // namespace cipms::api
