@@ -1,0 +1,39 @@
+// Network import/export against the registry (used by `cipms import/export/demo` and by
+// POST /api/v1/network/import, GET /api/v1/network). Thread-safe: each call takes its own
+// Session.
+//
+// Imports validate the whole input first (network_io.h rules, against the database's
+// taxonomy; references may also name facilities already in the registry on a merge; provider
+// and authority codes must name existing organisations) and then write everything in one
+// transaction: an import with one bad row writes nothing.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "cipms/services/context.h"
+#include "cipms/services/demo.h"
+#include "cipms/storage/store.h"
+
+namespace cipms {
+
+enum class ExportFormat { kJson, kGeoJson, kFacilitiesCsv, kDependenciesCsv };
+
+class NetworkService {
+ public:
+  explicit NetworkService(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+
+  Result<ImportCounts> import_json(std::string_view text, ImportMode mode);
+  Result<ImportCounts> import_csv(std::string_view facilities_csv, std::string_view dependencies_csv,
+                                  ImportMode mode);
+  // The registry in the exchange model.
+  Result<NetworkSnapshot> snapshot();
+  Result<std::string> export_as(ExportFormat format);
+  // Creates the demo organisations (those missing) and imports the demo network (replace).
+  Result<ImportCounts> load_demo(const DemoOptions& opt);
+
+ private:
+  ServiceContext ctx_;
+};
+
+}  // namespace cipms
