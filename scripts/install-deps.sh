@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git curl ca-certificates
   # libraries
   librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
-  libsoci-dev libsqlite3-dev sqlite3 libpq-dev
+  libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev  # SOCI headers include Boost.Fusion
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtbb-dev
   libsodium-dev libssl-dev liboath-dev
   # tests and benchmarks
