@@ -1,7 +1,219 @@
 #include "cipms/storage/sqlite/sqlite_database.h"
 
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <mutex>
+#include <soci/soci.h>
+
+#include "cipms/domain/seed.h"
+#include "cipms/storage/sqlite/sqlite_migrations.h"
+#include "cipms/storage/sqlite/sqlite_session.h"
+
 namespace cipms {
-Result<std::unique_ptr<Database>> open_sqlite_database(const std::string& path) {
-  return Status::internal("sqlite back end not built yet: " + path);
+namespace sqlite {
+
+Status configure_connection(::sqlite3* db) {
+  // busy_timeout first: the other PRAGMAs may already need to wait for a writer.
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
+  return exec_script(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
 }
+
+Status exec_script(::sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::ok();
+  std::string msg = err ? err : sqlite3_errstr(rc);
+  sqlite3_free(err);
+  return status_from_sqlite(db, rc, msg);
+}
+
+Status status_from_sqlite(::sqlite3* db, int rc, const std::string& context) {
+  int ext = db ? sqlite3_extended_errcode(db) : rc;
+  if ((ext & 0xff) != (rc & 0xff)) ext = rc;  // the handle moved on; trust rc
+  std::string msg = context;
+  switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return Status::conflict("duplicate key: " + msg);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return Status::unprocessable("reference to a record that does not exist or is still "
+                                   "referenced: " + msg);
+    default:
+      break;
+  }
+  switch (ext & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return Status::invalid("constraint violated: " + msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status(Code::kUnavailable, "database busy: " + msg);
+    default:
+      return Status::internal("sqlite: " + msg);
+  }
+}
+
+namespace {
+
+Result<std::unique_ptr<soci::session>> connect(const std::string& path) {
+  try {
+    auto s = soci_connect(path);
+    CIPMS_RETURN_IF_ERROR(configure_connection(native_handle(*s)));
+    return s;
+  } catch (const std::exception& e) {
+    return Status::internal("cannot open SQLite database " + path + ": " + e.what());
+  }
+}
+
+Status seed_taxonomy(::sqlite3* db) {
+  const Taxonomy& t = builtin_taxonomy();
+  auto put = [&](const char* table, const std::vector<TaxonomyEntry>& v) -> Status {
+    std::string sql = std::string("INSERT INTO ") + table +
+                      " (code, parent, name, name_en, active) VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt* st = nullptr;
+    if (int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr); rc != SQLITE_OK)
+      return status_from_sqlite(db, rc, sqlite3_errmsg(db));
+    Status out;
+    for (const auto& e : v) {
+      sqlite3_bind_text(st, 1, e.code.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 2, e.parent.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 3, e.name.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 4, e.name_en.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int(st, 5, e.active ? 1 : 0);
+      if (int rc = sqlite3_step(st); rc != SQLITE_DONE) {
+        out = status_from_sqlite(db, rc, std::string("seeding ") + table + " " + e.code + ": " +
+                                             sqlite3_errmsg(db));
+        break;
+      }
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  CIPMS_RETURN_IF_ERROR(put("sectors", t.sectors));
+  CIPMS_RETURN_IF_ERROR(put("subsectors", t.subsectors));
+  CIPMS_RETURN_IF_ERROR(put("facility_types", t.facility_types));
+  CIPMS_RETURN_IF_ERROR(put("resources", t.resources));
+  CIPMS_RETURN_IF_ERROR(put("threats", t.threats));
+
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "INSERT INTO counties (code, abbrev, name, name_en, population, lat, lon) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)";
+  if (int rc = sqlite3_prepare_v2(db, sql, -1, &st, nullptr); rc != SQLITE_OK)
+    return status_from_sqlite(db, rc, sqlite3_errmsg(db));
+  Status out;
+  for (const auto& c : t.counties) {
+    sqlite3_bind_text(st, 1, c.code.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, c.abbrev.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, c.name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, c.name_en.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, c.population);
+    sqlite3_bind_double(st, 6, c.lat);
+    sqlite3_bind_double(st, 7, c.lon);
+    if (int rc = sqlite3_step(st); rc != SQLITE_DONE) {
+      out = status_from_sqlite(db, rc, "seeding county " + c.code + ": " + sqlite3_errmsg(db));
+      break;
+    }
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+// Highest applied version, 0 for a new database. Creates schema_migrations when missing.
+Result<int> applied_version(::sqlite3* db) {
+  CIPMS_RETURN_IF_ERROR(exec_script(
+      db,
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", -1,
+                              &st, nullptr);
+  if (rc != SQLITE_OK) return status_from_sqlite(db, rc, sqlite3_errmsg(db));
+  rc = sqlite3_step(st);
+  int v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_finalize(st);
+  if (v < 0) return status_from_sqlite(db, rc, sqlite3_errmsg(db));
+  return v;
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
+
+  Result<int> migrate() override {
+    // One migrate at a time in this process; BEGIN IMMEDIATE serialises other processes.
+    std::lock_guard<std::mutex> lock(migrate_mu_);
+    CIPMS_ASSIGN_OR_RETURN(auto s, connect(path_));
+    auto* db = native_handle(*s);
+    int reached = 0;
+    for (const Migration& m : migrations()) {
+      CIPMS_RETURN_IF_ERROR(exec_script(db, "BEGIN IMMEDIATE"));
+      auto done = [&]() -> Status {
+        CIPMS_ASSIGN_OR_RETURN(int have, applied_version(db));
+        if (have >= m.version) return Status::ok();  // another process got there first
+        CIPMS_RETURN_IF_ERROR(exec_script(db, m.sql));
+        if (m.version == 1) CIPMS_RETURN_IF_ERROR(seed_taxonomy(db));
+        sqlite3_stmt* st = nullptr;
+        int rc = sqlite3_prepare_v2(
+            db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", -1,
+            &st, nullptr);
+        if (rc != SQLITE_OK) return status_from_sqlite(db, rc, sqlite3_errmsg(db));
+        std::string at = format_utc(std::chrono::time_point_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now()));
+        sqlite3_bind_int(st, 1, m.version);
+        sqlite3_bind_text(st, 2, m.name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, at.c_str(), -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return status_from_sqlite(db, rc, sqlite3_errmsg(db));
+        return Status::ok();
+      }();
+      if (!done.is_ok()) {
+        (void)exec_script(db, "ROLLBACK");
+        return Status(done.code(), "migration " + std::to_string(m.version) + " (" + m.name +
+                                       ") failed: " + done.message(), done.errors());
+      }
+      CIPMS_RETURN_IF_ERROR(exec_script(db, "COMMIT"));
+      reached = m.version;
+    }
+    if (reached == 0) return schema_version();
+    return reached;
+  }
+
+  Result<int> schema_version() override {
+    CIPMS_ASSIGN_OR_RETURN(auto s, connect(path_));
+    auto* db = native_handle(*s);
+    return applied_version(db);
+  }
+
+  Result<std::unique_ptr<Session>> session() override {
+    CIPMS_ASSIGN_OR_RETURN(auto s, connect(path_));
+    return std::unique_ptr<Session>(std::make_unique<SqliteSession>(std::move(s)));
+  }
+
+  const char* backend() const override { return "sqlite"; }
+
+ private:
+  std::string path_;
+  std::mutex migrate_mu_;
+};
+
+}  // namespace
+}  // namespace sqlite
+
+Result<std::unique_ptr<Database>> open_sqlite_database(const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.has_parent_path() && !std::filesystem::is_directory(p.parent_path()))
+    return Status::invalid("directory of database file does not exist: " +
+                           p.parent_path().string());
+  // Open once now so that a bad path fails here, and switch the file to WAL (persistent).
+  CIPMS_ASSIGN_OR_RETURN(auto s, sqlite::connect(path));
+  auto* db = sqlite::native_handle(*s);
+  CIPMS_RETURN_IF_ERROR(sqlite::exec_script(db, "PRAGMA journal_mode = WAL"));
+  return std::unique_ptr<Database>(std::make_unique<sqlite::SqliteDatabase>(path));
+}
+
 }  // namespace cipms

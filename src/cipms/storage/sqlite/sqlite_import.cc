@@ -1,0 +1,469 @@
+// The bulk paths of SqliteSession: load_network and import_network, on the raw sqlite3 API.
+// SOCI's per-row exchange machinery (type dispatch, virtual calls, string copies) costs more
+// than the SQLite work itself at millions of rows; see docs/adr/0002-storage-sqlite.md.
+#include <sqlite3.h>
+
+#include <cmath>
+#include <deque>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "cipms/storage/sqlite/sqlite_session.h"
+
+namespace cipms::sqlite {
+namespace {
+
+// A prepared statement that is finalised on scope exit.
+class Stmt {
+ public:
+  Stmt(::sqlite3* db, const std::string& sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Status prepared() const {
+    return rc_ == SQLITE_OK ? Status::ok() : status_from_sqlite(db_, rc_, sqlite3_errmsg(db_));
+  }
+  sqlite3_stmt* get() const { return st_; }
+  // Binds text that outlives the step (no copy).
+  void text(int i, const std::string& s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  }
+  void i64(int i, long long v) { sqlite3_bind_int64(st_, i, v); }
+  void dbl(int i, double v) { sqlite3_bind_double(st_, i, v); }
+  void null(int i) { sqlite3_bind_null(st_, i); }
+  template <typename T>
+  void opt(int i, const std::optional<T>& v) {
+    if (!v) null(i);
+    else if constexpr (std::is_floating_point_v<T>) dbl(i, *v);
+    else i64(i, *v);
+  }
+  // Runs a statement that returns no rows and resets it for the next binding.
+  Status run() {
+    int rc = sqlite3_step(st_);
+    sqlite3_reset(st_);
+    if (rc == SQLITE_DONE) return Status::ok();
+    return status_from_sqlite(db_, rc, sqlite3_errmsg(db_));
+  }
+  // Steps a query: true on a row, false when done (then check `status()`).
+  bool row() {
+    rc_ = sqlite3_step(st_);
+    return rc_ == SQLITE_ROW;
+  }
+  Status status() const {
+    return rc_ == SQLITE_DONE || rc_ == SQLITE_ROW || rc_ == SQLITE_OK
+               ? Status::ok()
+               : status_from_sqlite(db_, rc_, sqlite3_errmsg(db_));
+  }
+  long long col_i64(int c) const { return sqlite3_column_int64(st_, c); }
+  double col_dbl(int c) const { return sqlite3_column_double(st_, c); }
+  bool col_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
+  std::string col_text(int c) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
+    return p ? std::string(p, sqlite3_column_bytes(st_, c)) : std::string();
+  }
+
+ private:
+  ::sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+Result<long long> scalar(::sqlite3* db, const std::string& sql) {
+  Stmt st(db, sql);
+  CIPMS_RETURN_IF_ERROR(st.prepared());
+  if (!st.row()) {
+    CIPMS_RETURN_IF_ERROR(st.status());
+    return 0LL;
+  }
+  return st.col_i64(0);
+}
+
+TimePoint parse_time(const std::string& s) {
+  TimePoint t{};
+  (void)parse_utc(s, &t);
+  return t;
+}
+
+constexpr const char* kInsertFacility =
+    "INSERT INTO facilities (id, code, name, name_en, sector, subsector, type, provider_id, "
+    "authority_id, county_code, address, lat, lon, population, loss_per_hour, mtpd_hours, cii, "
+    "grade, status, version, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+    "?19, 1, ?20, ?20)";
+constexpr const char* kUpdateFacility =
+    "UPDATE facilities SET code = ?2, name = ?3, name_en = ?4, sector = ?5, subsector = ?6, "
+    "type = ?7, provider_id = ?8, authority_id = ?9, county_code = ?10, address = ?11, lat = ?12, "
+    "lon = ?13, population = ?14, loss_per_hour = ?15, mtpd_hours = ?16, cii = ?17, grade = ?18, "
+    "status = ?19, version = version + 1, updated_at = ?20 WHERE id = ?1";
+
+// Binds ?1..?20 of kInsertFacility / kUpdateFacility.
+void bind_facility(Stmt& st, long long id, const Facility& f, std::optional<long long> provider,
+                   std::optional<long long> authority, const std::string& ts,
+                   const std::string& status) {
+  st.i64(1, id);
+  st.text(2, f.code);
+  st.text(3, f.name);
+  st.text(4, f.name_en);
+  st.text(5, f.sector);
+  st.text(6, f.subsector);
+  st.text(7, f.type);
+  st.opt(8, provider);
+  st.opt(9, authority);
+  st.text(10, f.county_code);
+  st.text(11, f.address);
+  st.opt(12, f.lat);
+  st.opt(13, f.lon);
+  st.i64(14, f.population);
+  st.dbl(15, f.loss_per_hour);
+  st.opt(16, f.mtpd_hours);
+  st.i64(17, f.cii ? 1 : 0);
+  st.opt(18, f.grade);
+  st.text(19, status);
+  st.text(20, ts);
+}
+
+constexpr std::size_t kMaxReportedErrors = 1000;
+
+}  // namespace
+
+Result<NetworkSnapshot> SqliteSession::load_network() {
+  ::sqlite3* db = raw();
+  NetworkSnapshot net;
+  // Read everything in one snapshot even without an outer transaction.
+  const bool own = !in_tx_;
+  if (own) CIPMS_RETURN_IF_ERROR(exec("BEGIN"));
+  Status st = [&]() -> Status {
+    CIPMS_ASSIGN_OR_RETURN(long long n, scalar(db, "SELECT COUNT(*) FROM facilities"));
+    net.facilities.reserve(n);
+    net.provider_codes.reserve(n);
+    net.authority_codes.reserve(n);
+    std::unordered_map<long long, std::uint32_t> index;  // facility id → position
+    index.reserve(n);
+    {
+      Stmt q(db,
+             "SELECT f.id, f.code, f.name, f.name_en, f.sector, f.subsector, f.type, "
+             "f.provider_id, f.authority_id, f.county_code, f.address, f.lat, f.lon, "
+             "f.population, f.loss_per_hour, f.mtpd_hours, f.cii, f.grade, f.status, f.version, "
+             "f.created_at, f.updated_at, COALESCE(p.code, ''), COALESCE(a.code, '') "
+             "FROM facilities f LEFT JOIN organisations p ON p.id = f.provider_id "
+             "LEFT JOIN organisations a ON a.id = f.authority_id ORDER BY f.code");
+      CIPMS_RETURN_IF_ERROR(q.prepared());
+      while (q.row()) {
+        Facility f;
+        f.id = FacilityId(q.col_i64(0));
+        f.code = q.col_text(1);
+        f.name = q.col_text(2);
+        f.name_en = q.col_text(3);
+        f.sector = q.col_text(4);
+        f.subsector = q.col_text(5);
+        f.type = q.col_text(6);
+        if (!q.col_null(7)) f.provider = OrgId(q.col_i64(7));
+        if (!q.col_null(8)) f.authority = OrgId(q.col_i64(8));
+        f.county_code = q.col_text(9);
+        f.address = q.col_text(10);
+        if (!q.col_null(11)) f.lat = q.col_dbl(11);
+        if (!q.col_null(12)) f.lon = q.col_dbl(12);
+        f.population = q.col_i64(13);
+        f.loss_per_hour = q.col_dbl(14);
+        if (!q.col_null(15)) f.mtpd_hours = q.col_dbl(15);
+        f.cii = q.col_i64(16) != 0;
+        if (!q.col_null(17)) f.grade = static_cast<int>(q.col_i64(17));
+        f.status = parse_lifecycle(q.col_text(18)).value_or(Lifecycle::kActive);
+        f.version = q.col_i64(19);
+        f.created_at = parse_time(q.col_text(20));
+        f.updated_at = parse_time(q.col_text(21));
+        index.emplace(f.id.value, static_cast<std::uint32_t>(net.facilities.size()));
+        net.provider_codes.push_back(q.col_text(22));
+        net.authority_codes.push_back(q.col_text(23));
+        net.facilities.push_back(std::move(f));
+      }
+      CIPMS_RETURN_IF_ERROR(q.status());
+    }
+    std::unordered_map<long long, std::uint32_t> dep_index;
+    {
+      Stmt q(db,
+             "SELECT d.id, f.code, d.resource, d.min_up, d.backup_hours FROM dependencies d "
+             "JOIN facilities f ON f.id = d.consumer_id ORDER BY f.code, d.id");
+      CIPMS_RETURN_IF_ERROR(q.prepared());
+      while (q.row()) {
+        NetworkSnapshot::Dep d;
+        d.consumer = q.col_text(1);
+        d.resource = q.col_text(2);
+        d.min_up = static_cast<int>(q.col_i64(3));
+        d.backup_hours = q.col_dbl(4);
+        dep_index.emplace(q.col_i64(0), static_cast<std::uint32_t>(net.dependencies.size()));
+        net.dependencies.push_back(std::move(d));
+      }
+      CIPMS_RETURN_IF_ERROR(q.status());
+    }
+    {
+      Stmt q(db,
+             "SELECT dependency_id, supplier_id FROM dependency_suppliers "
+             "ORDER BY dependency_id, position");
+      CIPMS_RETURN_IF_ERROR(q.prepared());
+      while (q.row()) {
+        auto d = dep_index.find(q.col_i64(0));
+        auto s = index.find(q.col_i64(1));
+        if (d == dep_index.end() || s == index.end())
+          return Status::internal("dangling supplier row for dependency " +
+                                  std::to_string(q.col_i64(0)));
+        net.dependencies[d->second].suppliers.push_back(net.facilities[s->second].code);
+      }
+      CIPMS_RETURN_IF_ERROR(q.status());
+    }
+    return Status::ok();
+  }();
+  if (own) {
+    Status end = exec(st.is_ok() ? "COMMIT" : "ROLLBACK");
+    if (st.is_ok()) st = end;
+  }
+  if (!st.is_ok()) return st;
+  return net;
+}
+
+Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, ImportMode mode,
+                                                   TimePoint now) {
+  ::sqlite3* db = raw();
+  const bool replace = mode == ImportMode::kReplace;
+  const std::size_t n = net.facilities.size();
+  ImportCounts counts;
+
+  // The body runs inside write(): all or nothing, a savepoint inside an outer transaction.
+  // Foreign-key checks cost one B-tree probe per supplier edge; every reference is resolved
+  // here before any row is written, so on our own transaction they are switched off for the
+  // load (the pragma is a no-op inside a transaction, hence only then).
+  const bool fk_off = !in_tx_;
+  if (fk_off) CIPMS_RETURN_IF_ERROR(exec("PRAGMA foreign_keys = OFF"));
+  Status result = write([&]() -> Status {
+    CIPMS_RETURN_IF_ERROR(exec("PRAGMA cache_size = -262144"));  // 256 MiB for index builds
+    std::vector<FieldError> errs;
+    auto error = [&](std::string where, std::string msg) {
+      if (errs.size() < kMaxReportedErrors) errs.push_back({std::move(where), std::move(msg)});
+    };
+
+    // 1. Organisations by code.
+    std::unordered_map<std::string, long long> orgs;
+    {
+      Stmt q(db, "SELECT code, id FROM organisations");
+      CIPMS_RETURN_IF_ERROR(q.prepared());
+      while (q.row()) orgs.emplace(q.col_text(0), q.col_i64(1));
+      CIPMS_RETURN_IF_ERROR(q.status());
+    }
+    std::vector<std::optional<long long>> provider(n), authority(n);
+    auto resolve_org = [&](const std::vector<std::string>& codes, std::size_t i, const char* field,
+                           std::optional<long long>& out) {
+      if (i >= codes.size() || codes[i].empty()) return;
+      auto it = orgs.find(codes[i]);
+      if (it == orgs.end())
+        error("/facilities/" + std::to_string(i) + "/" + field,
+              "facility " + net.facilities[i].code + ": unknown organisation code " + codes[i]);
+      else out = it->second;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      resolve_org(net.provider_codes, i, "provider", provider[i]);
+      resolve_org(net.authority_codes, i, "authority", authority[i]);
+    }
+
+    // 2. Facility ids: existing rows keep theirs (merge); new rows get fresh ones, assigned
+    // here so that dependencies resolve without reading back.
+    std::deque<std::string> existing_codes;  // owns the keys of rows not in the snapshot
+    std::unordered_map<std::string_view, long long> ids;
+    std::unordered_set<long long> existing_ids;  // ids present before the import (merge)
+    CIPMS_ASSIGN_OR_RETURN(long long max_id, scalar(db, "SELECT COALESCE(MAX(id), 0) FROM facilities"));
+    if (!replace) {
+      CIPMS_ASSIGN_OR_RETURN(long long rows, scalar(db, "SELECT COUNT(*) FROM facilities"));
+      ids.reserve(rows + n);
+      existing_ids.reserve(rows);
+      Stmt q(db, "SELECT code, id FROM facilities");
+      CIPMS_RETURN_IF_ERROR(q.prepared());
+      while (q.row()) {
+        existing_codes.push_back(q.col_text(0));
+        ids.emplace(existing_codes.back(), q.col_i64(1));
+        existing_ids.insert(q.col_i64(1));
+      }
+      CIPMS_RETURN_IF_ERROR(q.status());
+    } else {
+      ids.reserve(n);
+    }
+    long long next_id = max_id + 1;
+    std::vector<long long> fac_id(n);
+    std::vector<bool> is_update(n, false);
+    {
+      std::unordered_set<std::string_view> seen;
+      seen.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string& code = net.facilities[i].code;
+        if (!seen.insert(code).second) {
+          error("/facilities/" + std::to_string(i) + "/id", "duplicate facility id " + code);
+          continue;
+        }
+        auto it = ids.find(code);
+        if (it != ids.end()) {
+          fac_id[i] = it->second;
+          is_update[i] = true;
+        } else {
+          fac_id[i] = next_id++;
+          ids.emplace(code, fac_id[i]);
+        }
+      }
+    }
+
+    // 3. Dependencies: consumer and suppliers by code (snapshot or, in merge, the registry).
+    const std::size_t m = net.dependencies.size();
+    std::vector<long long> consumer_id(m);
+    std::vector<long long> supplier_ids;  // flattened, in dependency order
+    supplier_ids.reserve(m * 3);
+    for (std::size_t j = 0; j < m; ++j) {
+      const auto& d = net.dependencies[j];
+      std::string where = "/dependencies/" + std::to_string(j);
+      auto c = ids.find(d.consumer);
+      if (c == ids.end()) error(where + "/consumer", "unknown facility " + d.consumer);
+      else consumer_id[j] = c->second;
+      if (d.suppliers.empty()) error(where + "/suppliers", "at least one supplier is needed");
+      if (d.min_up < 1 || d.min_up > static_cast<int>(d.suppliers.size()))
+        error(where + "/min_up", "must be between 1 and the number of suppliers");
+      if (!(d.backup_hours >= 0) || !std::isfinite(d.backup_hours))
+        error(where + "/backup_hours", "must be finite and >= 0");
+      for (std::size_t k = 0; k < d.suppliers.size(); ++k) {
+        auto s = ids.find(d.suppliers[k]);
+        if (s == ids.end()) {
+          error(where + "/suppliers/" + std::to_string(k), "unknown facility " + d.suppliers[k]);
+          supplier_ids.push_back(0);
+        } else {
+          supplier_ids.push_back(s->second);
+        }
+      }
+    }
+    if (!errs.empty())
+      return Status::unprocessable(
+          "network import rejected, nothing written" +
+              (errs.size() >= kMaxReportedErrors ? std::string(" (first 1000 problems shown)")
+                                                 : std::string()),
+          std::move(errs));
+
+    // 4. Write.
+    std::int64_t removed = 0;
+    std::vector<std::string> index_sql;  // rebuilt after a replace load
+    if (replace) {
+      for (const char* t : {"dependency_suppliers", "dependencies", "core_functions", "facilities"}) {
+        CIPMS_RETURN_IF_ERROR(exec(std::string("DELETE FROM ") + t));
+        removed += sqlite3_changes(db);
+      }
+      // Bulk-loading into unindexed tables and sorting once is much faster than updating
+      // B-trees row by row; the definitions come from the schema itself.
+      Stmt q(db,
+             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+             "tbl_name IN ('facilities', 'dependencies', 'dependency_suppliers')");
+      CIPMS_RETURN_IF_ERROR(q.prepared());
+      std::vector<std::string> names;
+      while (q.row()) {
+        names.push_back(q.col_text(0));
+        index_sql.push_back(q.col_text(1));
+      }
+      CIPMS_RETURN_IF_ERROR(q.status());
+      for (const auto& name : names) CIPMS_RETURN_IF_ERROR(exec("DROP INDEX \"" + name + "\""));
+    }
+
+    const std::string ts = format_utc(now);
+    {
+      Stmt ins(db, kInsertFacility), upd(db, kUpdateFacility);
+      CIPMS_RETURN_IF_ERROR(ins.prepared());
+      CIPMS_RETURN_IF_ERROR(upd.prepared());
+      for (std::size_t i = 0; i < n; ++i) {
+        const Facility& f = net.facilities[i];
+        const std::string status = lifecycle_code(f.status);
+        Stmt& st = is_update[i] ? upd : ins;
+        bind_facility(st, fac_id[i], f, provider[i], authority[i], ts, status);
+        Status s = st.run();
+        if (!s.is_ok())
+          return Status(s.code(), "facility " + f.code + ": " + s.message(),
+                        {{"/facilities/" + std::to_string(i), s.message()}});
+        ++(is_update[i] ? counts.facilities_updated : counts.facilities_created);
+      }
+    }
+
+    if (!replace) {
+      // Merge: the dependencies of every imported facility, and of every registry consumer the
+      // snapshot names, are replaced by the snapshot's.
+      std::unordered_set<long long> replaced;
+      for (std::size_t i = 0; i < n; ++i)
+        if (is_update[i]) replaced.insert(fac_id[i]);
+      for (std::size_t j = 0; j < m; ++j)
+        if (existing_ids.count(consumer_id[j])) replaced.insert(consumer_id[j]);
+      Stmt del_sup(db,
+                   "DELETE FROM dependency_suppliers WHERE dependency_id IN "
+                   "(SELECT id FROM dependencies WHERE consumer_id = ?1)");
+      Stmt del_dep(db, "DELETE FROM dependencies WHERE consumer_id = ?1");
+      CIPMS_RETURN_IF_ERROR(del_sup.prepared());
+      CIPMS_RETURN_IF_ERROR(del_dep.prepared());
+      for (long long id : replaced) {
+        del_sup.i64(1, id);
+        CIPMS_RETURN_IF_ERROR(del_sup.run());
+        del_dep.i64(1, id);
+        CIPMS_RETURN_IF_ERROR(del_dep.run());
+        removed += sqlite3_changes(db);
+      }
+    }
+
+    {
+      CIPMS_ASSIGN_OR_RETURN(long long max_dep,
+                             scalar(db, "SELECT COALESCE(MAX(id), 0) FROM dependencies"));
+      Stmt ins_dep(db,
+                   "INSERT INTO dependencies (id, consumer_id, resource, min_up, backup_hours, "
+                   "version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)");
+      Stmt ins_sup(db,
+                   "INSERT INTO dependency_suppliers (dependency_id, position, supplier_id) "
+                   "VALUES (?1, ?2, ?3)");
+      CIPMS_RETURN_IF_ERROR(ins_dep.prepared());
+      CIPMS_RETURN_IF_ERROR(ins_sup.prepared());
+      ins_dep.text(6, ts);
+      std::size_t flat = 0;
+      for (std::size_t j = 0; j < m; ++j) {
+        const auto& d = net.dependencies[j];
+        long long dep_id = max_dep + 1 + static_cast<long long>(j);
+        ins_dep.i64(1, dep_id);
+        ins_dep.i64(2, consumer_id[j]);
+        ins_dep.text(3, d.resource);
+        ins_dep.i64(4, d.min_up);
+        ins_dep.dbl(5, d.backup_hours);
+        Status s = ins_dep.run();
+        if (!s.is_ok())
+          return Status(s.code(), "dependency of " + d.consumer + ": " + s.message(),
+                        {{"/dependencies/" + std::to_string(j), s.message()}});
+        ins_sup.i64(1, dep_id);
+        for (std::size_t k = 0; k < d.suppliers.size(); ++k) {
+          ins_sup.i64(2, static_cast<long long>(k));
+          ins_sup.i64(3, supplier_ids[flat++]);
+          s = ins_sup.run();
+          if (!s.is_ok())
+            return Status(s.code(), "dependency of " + d.consumer + ": " + s.message(),
+                          {{"/dependencies/" + std::to_string(j) + "/suppliers/" +
+                                std::to_string(k),
+                            s.message()}});
+        }
+        ++counts.dependencies_written;
+      }
+    }
+
+    for (const auto& sql : index_sql) {
+      Status s = exec(sql);
+      if (!s.is_ok()) return Status(s.code(), "rebuilding index: " + s.message());
+    }
+    CIPMS_RETURN_IF_ERROR(exec("PRAGMA cache_size = -2000"));
+    return bump_revision(counts.facilities_created + counts.facilities_updated +
+                         counts.dependencies_written + removed);
+  });
+  if (fk_off) {
+    Status on = exec("PRAGMA foreign_keys = ON");
+    if (result.is_ok() && !on.is_ok()) return on;
+  }
+  (void)exec("PRAGMA cache_size = -2000");
+  if (!result.is_ok()) return result;
+  return counts;
+}
+
+}  // namespace cipms::sqlite
