@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cipms/base/status.h"
@@ -62,6 +63,10 @@ class Router {
 // and "errors": [{"pointer": ..., "detail": ...}] from the field errors.
 Response problem(const Status& st, const Request& req);
 int http_status(Code code);
+// A problem+json response with an explicit HTTP status (405, 415, 428: statuses no Code has).
+// `kind` becomes the problem type "urn:cipms:problem:<kind>".
+Response problem_response(int status, std::string_view kind, const std::string& detail,
+                          const std::vector<FieldError>& errors, const Request& req);
 // A JSON response with the given status.
 Response json_response(int status, std::string body);
 

@@ -1,1 +1,270 @@
-// placeholder
+// The only file that includes RESTinio: converts its requests to api::Request, hands them to
+// the Dispatcher (or the static files), writes the access log, and runs the server on a pool
+// of threads until SIGINT/SIGTERM.
+#include "cipms/api/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <exception>
+#include <random>
+#include <restinio/all.hpp>
+#include <restinio/helpers/http_field_parsers/content-disposition.hpp>
+#include <restinio/helpers/multipart_body.hpp>
+#include <thread>
+
+#include "cipms/api/json_io.h"
+#include "cipms/api/multipart.h"
+#include "cipms/api/static_files.h"
+#include "cipms/base/log.h"
+
+namespace cipms::api {
+
+namespace {
+
+struct Traits : public restinio::default_traits_t {
+  static constexpr bool use_connection_count_limiter = true;
+};
+using Server = restinio::http_server_t<Traits>;
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+// Request ids: a per-process random prefix and a counter, so ids from restarts differ.
+std::string next_request_id() {
+  static const std::uint32_t prefix = std::random_device{}();
+  static std::atomic<std::uint64_t> counter{0};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%08x-%06llu", prefix,
+                static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1));
+  return buf;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Paths may hold '/' and other characters RESTinio's query unescapers refuse.
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+Response to_problem(int status, const char* kind, const std::string& detail, const Request& req) {
+  Response r = problem_response(status, kind, detail, {}, req);
+  add_security_headers(r);
+  return r;
+}
+
+restinio::request_handling_status_t handle(const Dispatcher& d, const std::string& web_dir,
+                                           const restinio::request_handle_t& h) {
+  auto t0 = std::chrono::steady_clock::now();
+  Request req;
+  const auto& hdr = h->header();
+  req.method = std::string(hdr.method().c_str());
+  req.path = std::string(hdr.path());
+  req.remote = h->remote_endpoint().address().to_string();
+  h->header().for_each_field([&](const restinio::http_header_field_t& f) {
+    std::string name = lower(f.name());
+    auto [it, fresh] = req.headers.emplace(name, f.value());
+    if (!fresh) it->second += ", " + f.value();
+  });
+  // Keep a caller's id (a proxy's) when it is short and printable; make one otherwise.
+  auto rid = req.header("x-request-id");
+  if (rid && !rid->empty() && rid->size() <= 64 &&
+      std::all_of(rid->begin(), rid->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }))
+    req.request_id = *rid;
+  else
+    req.request_id = next_request_id();
+  req.body = h->body();
+
+  Response resp;
+  std::string decoded_path;
+  auto dp = percent_decode(hdr.path());
+  auto q = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(hdr.query());
+  if (!dp || !q) {
+    resp = to_problem(400, "invalid_argument", "the request target is not correctly percent-encoded", req);
+  } else {
+    decoded_path = *dp;
+    for (const auto& [k, v] : *q)
+      req.query.emplace(std::string(k), std::string(v));
+    std::optional<Response> file = serve_static(web_dir, req.method, decoded_path);
+    if (file) {
+      resp = std::move(*file);
+      add_security_headers(resp);
+    } else {
+      resp = d.handle(req);
+    }
+  }
+
+  auto out = h->create_response(
+      restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)},
+                                   reason_phrase(resp.status)});
+  if (!resp.content_type.empty()) out.append_header(restinio::http_field::content_type, resp.content_type);
+  for (auto& [k, v] : resp.headers) out.append_header(k, v);
+  out.append_header("X-Request-Id", req.request_id);
+  std::size_t bytes = resp.body.size();
+  // HEAD answers carry the headers only.
+  if (req.method != "HEAD" && resp.status != 204 && resp.status != 304) {
+    out.set_body(std::move(resp.body));
+  }
+  out.done();
+
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  char dur[32];
+  std::snprintf(dur, sizeof dur, "%.3f", ms);
+  log_event(resp.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http_request",
+            R"("method":)" + dump(Json(req.method)) + R"(,"path":)" + dump(Json(req.path)) +
+                R"(,"status":)" + std::to_string(resp.status) + R"(,"duration_ms":)" + dur +
+                R"(,"bytes":)" + std::to_string(bytes) + R"(,"request_id":)" + dump(Json(req.request_id)) +
+                R"(,"remote":)" + dump(Json(req.remote)));
+  return restinio::request_accepted();
+}
+
+}  // namespace
+
+Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std::string_view body) {
+  namespace hfp = restinio::http_field_parsers;
+  namespace mp = restinio::multipart_body;
+  auto ct = hfp::content_type_value_t::try_parse(content_type);
+  if (!ct) return Status::invalid("unreadable Content-Type header", {{"header:Content-Type", "unreadable"}});
+  auto boundary = hfp::find_first(ct->media_type.parameters, "boundary");
+  if (!boundary || mp::check_boundary_value(*boundary))
+    return Status::invalid("multipart/form-data without a valid boundary", {{"header:Content-Type", "no boundary"}});
+  std::string mark = "--" + std::string(boundary->data(), boundary->size());
+  std::vector<FormPart> out;
+  auto parts = mp::split_multipart_body(body, mark);
+  if (parts.empty()) return Status::invalid("the multipart body has no parts (or a wrong boundary)");
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    auto part = mp::try_parse_part(parts[i]);
+    std::string where = "part " + std::to_string(i + 1);
+    if (!part) return Status::invalid("malformed multipart part", {{where, "unreadable headers"}});
+    auto cd = part->fields.opt_value_of(restinio::http_field::content_disposition);
+    if (!cd) return Status::invalid("multipart part without Content-Disposition", {{where, "no Content-Disposition"}});
+    auto disp = hfp::content_disposition_value_t::try_parse(*cd);
+    if (!disp) return Status::invalid("unreadable Content-Disposition", {{where, "unreadable Content-Disposition"}});
+    FormPart p;
+    if (auto n = hfp::find_first(disp->parameters, "name")) p.name = std::string(n->data(), n->size());
+    if (auto f = hfp::find_first(disp->parameters, "filename")) p.filename = std::string(f->data(), f->size());
+    p.body = std::string_view(part->body.data(), part->body.size());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
+  unsigned threads = opt.threads ? opt.threads : std::max(4u, std::thread::hardware_concurrency());
+  asio::io_context ioctx;
+  std::string web_dir = opt.web_dir;
+
+  // RESTinio drops a connection whose body is over its limit without an answer; give it room
+  // above our own limits so that the Dispatcher can answer 413 with a problem body.
+  std::uint64_t hard_body_limit =
+      2 * static_cast<std::uint64_t>(std::max(opt.api.max_import_bytes, opt.api.max_body_bytes));
+
+  auto settings = restinio::server_settings_t<Traits>{}
+                      .address(opt.address)
+                      .port(opt.port)
+                      .request_handler([&dispatcher, web_dir](const restinio::request_handle_t& h) {
+                        try {
+                          return handle(dispatcher, web_dir, h);
+                        } catch (const std::exception& e) {
+                          log_event(LogLevel::kError, "http_handler_failed", R"("what":)" + dump(Json(e.what())));
+                          return restinio::request_rejected();
+                        }
+                      })
+                      .max_parallel_connections(opt.max_connections)
+                      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                                    .max_url_size(opt.max_header_bytes)
+                                                    .max_field_name_size(1024)
+                                                    .max_field_value_size(opt.max_header_bytes)
+                                                    .max_field_count(opt.max_header_fields)
+                                                    .max_body_size(hard_body_limit))
+                      .read_next_http_message_timelimit(std::chrono::seconds(opt.read_timeout_s))
+                      .write_http_response_timelimit(std::chrono::seconds(opt.write_timeout_s))
+                      .handle_request_timeout(std::chrono::seconds(opt.handle_timeout_s));
+
+  Server server{restinio::external_io_context(ioctx), std::move(settings)};
+
+  std::exception_ptr failure;
+  asio::signal_set signals(ioctx, SIGINT, SIGTERM);
+  signals.async_wait([&](const asio::error_code& ec, int sig) {
+    if (ec) return;
+    log_event(LogLevel::kInfo, "shutdown", R"("signal":)" + std::to_string(sig));
+    server.close_async([&] { ioctx.stop(); },
+                       [&](std::exception_ptr ex) {
+                         failure = ex;
+                         ioctx.stop();
+                       });
+  });
+  server.open_async(
+      [&] {
+        log_event(LogLevel::kInfo, "listening",
+                  R"("address":)" + dump(Json(opt.address)) + R"(,"port":)" + std::to_string(opt.port) +
+                      R"(,"threads":)" + std::to_string(threads) + R"(,"web":)" + dump(Json(web_dir)));
+      },
+      [&](std::exception_ptr ex) {
+        failure = ex;
+        ioctx.stop();
+      });
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioctx.run(); });
+  ioctx.run();
+  for (auto& t : pool) t.join();
+
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      return Status(Code::kUnavailable, "cannot serve on " + opt.address + ":" + std::to_string(opt.port) + ": " +
+                                            e.what());
+    }
+  }
+  log_event(LogLevel::kInfo, "stopped");
+  return Status::ok();
+}
+
+}  // namespace cipms::api

@@ -1,7 +1,132 @@
+// `cipms serve`: the API and the web UI over HTTP; and the hidden `cipms routes`, which prints
+// the route table (the OpenAPI test compares it with docs/api/openapi.json).
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
+#include "cipms/api/routes.h"
+#include "cipms/api/server.h"
+#include "cipms/base/log.h"
 #include "cipms/cli/commands.h"
+#include "cipms/services/network_service.h"
+#include "cipms/services/registry_service.h"
 
 namespace cipms::cli {
-void add_serve_command(CLI::App& app) { app.add_subcommand("serve", "Serve the API and web UI (not built yet)"); }
+
+namespace {
+
+struct ServeArgs {
+  std::string db;
+  std::string listen;
+  bool demo = false;
+  unsigned threads = 0;
+  std::string web;
+  std::size_t max_import_mb = 64;
+  std::string log_format = "json";
+};
+
+bool split_listen(const std::string& listen, std::string* host, std::uint16_t* port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = listen.substr(0, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') *host = host->substr(1, host->size() - 2);
+  if (host->empty()) *host = "0.0.0.0";
+  try {
+    std::size_t used = 0;
+    unsigned long p = std::stoul(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1 || p == 0 || p > 65535) return false;
+    *port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+int fail(const Status& st, int code = 1) {
+  log_event(LogLevel::kError, "serve_failed", R"("error":")" + std::string(code_name(st.code())) + "\"");
+  std::cerr << "cipms serve: " << st.to_string() << "\n";
+  return code;
+}
+
+int serve(const ServeArgs& a) {
+  init_logging(a.log_format == "json");
+  api::ServerOptions opt;
+  if (!split_listen(a.listen, &opt.address, &opt.port))
+    return fail(Status::invalid("--listen must be ADDRESS:PORT, not '" + a.listen + "'"), 2);
+  opt.threads = a.threads;
+  opt.api.max_import_bytes = a.max_import_mb << 20;
+  if (!a.web.empty()) {
+    if (!std::filesystem::is_directory(a.web)) return fail(Status::invalid("--web " + a.web + " is not a directory"), 2);
+    opt.web_dir = a.web;
+  } else if (std::filesystem::is_regular_file("web/dist/index.html")) {
+    opt.web_dir = "web/dist";
+  }
+
+  // A plain file path: make its folder, as a first `make run` has no var/ yet.
+  if (a.db.find("://") == std::string::npos) {
+    std::string path = a.db.rfind("sqlite:", 0) == 0 ? a.db.substr(7) : a.db;
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  auto db = Database::open(a.db);
+  if (!db.is_ok()) return fail(db.status());
+  ServiceContext ctx{std::shared_ptr<Database>(std::move(db).value()), system_clock()};
+  auto version = ctx.db->migrate();
+  if (!version.is_ok()) return fail(version.status());
+  log_event(LogLevel::kInfo, "database",
+            R"("backend":")" + std::string(ctx.db->backend()) + R"(","schema_version":)" + std::to_string(*version));
+
+  if (a.demo) {
+    FacilityFilter f;
+    f.limit = 1;
+    auto page = RegistryService(ctx).list_facilities(f);
+    if (!page.is_ok()) return fail(page.status());
+    if (page->total == 0) {
+      auto counts = NetworkService(ctx).load_demo(DemoOptions{});
+      if (!counts.is_ok()) return fail(counts.status());
+      log_event(LogLevel::kInfo, "demo_loaded",
+                R"("facilities":)" + std::to_string(counts->facilities_created) +
+                    R"(,"dependencies":)" + std::to_string(counts->dependencies_written));
+    }
+  }
+
+  api::Dispatcher dispatcher(api::build_router(ctx), opt.api);
+  // Sign-in (a later issue) plugs in here: dispatcher.set_auth(...).
+  Status st = api::run_server(dispatcher, opt);
+  if (!st.is_ok()) return fail(st);
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the API (/api/v1) and the web UI over HTTP");
+  add_db_option(*cmd, args->db);
+  const char* env = std::getenv("CIPMS_LISTEN");
+  args->listen = env && *env ? env : "127.0.0.1:8080";
+  cmd->add_option("--listen", args->listen, "ADDRESS:PORT to listen on; env CIPMS_LISTEN")->capture_default_str();
+  cmd->add_flag("--demo", args->demo, "Load the demo network when the registry has no facilities");
+  cmd->add_option("--threads", args->threads, "Worker threads (default: max(4, CPUs))")->check(CLI::Range(1, 256));
+  cmd->add_option("--web", args->web, "Folder of the built web UI (default: web/dist when present)");
+  cmd->add_option("--max-import-mb", args->max_import_mb, "Largest network import body, MiB")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  cmd->add_option("--log-format", args->log_format, "Log lines as json or text")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  cmd->callback([args] { set_exit(serve(*args)); });
+
+  // Hidden: the route table, one "METHOD PATTERN" per line.
+  CLI::App* routes = app.add_subcommand("routes", "Print the HTTP route table");
+  routes->group("");
+  routes->callback([] {
+    api::Router r = api::build_router(ServiceContext{});
+    for (const api::Route& route : r.routes()) std::cout << route.method << " " << route.pattern << "\n";
+    set_exit(0);
+  });
+}
+
 }  // namespace cipms::cli

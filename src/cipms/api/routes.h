@@ -1,0 +1,51 @@
+// The whole HTTP API as one Router, and the dispatch step every request goes through
+// (route match → 404/405, the auth hook, body size limits, the handler, security headers).
+// Route files add their handlers here; server.cc only converts to and from RESTinio.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+
+#include "cipms/api/http.h"
+#include "cipms/services/context.h"
+
+namespace cipms::api {
+
+struct ApiOptions {
+  std::size_t max_body_bytes = std::size_t{1} << 20;         // every route but imports: 1 MiB
+  std::size_t max_import_bytes = std::size_t{64} << 20;      // POST /api/v1/network/import
+};
+
+// Middleware hook run after routing and before the handler: returns a response to stop the
+// request there (401/403 once sign-in exists, a later issue), or nullopt to go on. It may
+// annotate the request (the signed-in user) for the handler.
+using Middleware = std::function<std::optional<Response>(Request&, const Route&)>;
+
+void add_registry_routes(Router& router, const ServiceContext& ctx);  // registry_routes.cc
+void add_network_routes(Router& router, const ServiceContext& ctx);   // network_routes.cc
+void add_system_routes(Router& router, const ServiceContext& ctx);    // system_routes.cc
+
+// Every route of the API. Handlers capture ctx; building the router touches no database,
+// so `cipms routes` can list the table with an empty context.
+Router build_router(const ServiceContext& ctx);
+
+class Dispatcher {
+ public:
+  Dispatcher(Router router, ApiOptions opt);
+  // Sign-in will plug in here; until then every request passes.
+  void set_auth(Middleware m) { auth_ = std::move(m); }
+  // Thread-safe (the router is read-only after construction). Never throws.
+  Response handle(Request& req) const;
+  const Router& router() const { return router_; }
+
+ private:
+  Router router_;
+  ApiOptions opt_;
+  Middleware auth_;
+};
+
+// Headers every answer carries (nosniff, CSP, Referrer-Policy).
+void add_security_headers(Response& r);
+
+}  // namespace cipms::api

@@ -1,0 +1,81 @@
+// Registry use cases: create, read, update and delete organisations, facilities, core
+// functions and dependencies, shared by the API and the CLI.
+//
+// Every write validates the whole record first — the field rules of domain/validation.h
+// against the database's taxonomy plus the references (provider/authority organisations
+// exist and have a fitting type, consumer and suppliers exist) — and reports ALL problems at
+// once as kUnprocessable with one FieldError per problem (JSON pointers relative to the
+// record: "/lat", "/suppliers/2"). Then it writes in one transaction: nothing is written when
+// any check fails. Updates and deletes take the version the caller last read (optimistic
+// concurrency, the ETag of the API): kPreconditionFailed when it is stale. kNotFound for a
+// missing id, kConflict for a duplicate code or a record still referenced.
+//
+// Reads return "views": the record plus the codes of the records it refers to, for display.
+// Thread-safe: every call takes its own Session from the Database.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cipms/services/context.h"
+#include "cipms/storage/store.h"
+
+namespace cipms {
+
+struct FacilityView {
+  Facility facility;
+  std::string provider_code, authority_code;  // "" when none
+};
+
+struct DependencyView {
+  Dependency dependency;
+  std::string consumer_code;
+  std::vector<std::string> supplier_codes;  // parallel to dependency.suppliers
+};
+
+class RegistryService {
+ public:
+  explicit RegistryService(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+
+  Result<Taxonomy> taxonomy();
+
+  // --- organisations ---
+  Result<Organisation> get_organisation(OrgId id);
+  Result<Page<Organisation>> list_organisations(const OrgFilter& f);
+  // id, version and timestamps of `o` are ignored.
+  Result<Organisation> create_organisation(const Organisation& o);
+  // Replaces every field of the organisation o.id; created_at is kept.
+  Result<Organisation> update_organisation(const Organisation& o, std::int64_t expected_version);
+  Status delete_organisation(OrgId id, std::int64_t expected_version);
+
+  // --- facilities ---
+  Result<FacilityView> get_facility(FacilityId id);
+  Result<Page<FacilityView>> list_facilities(const FacilityFilter& f);
+  Result<FacilityView> create_facility(const Facility& f);
+  Result<FacilityView> update_facility(const Facility& f, std::int64_t expected_version);
+  Status delete_facility(FacilityId id, std::int64_t expected_version);
+
+  // --- core functions (kNotFound when the facility does not exist) ---
+  Result<std::vector<CoreFunction>> list_core_functions(FacilityId facility);
+  Result<CoreFunction> get_core_function(CoreFunctionId id);
+  Result<CoreFunction> create_core_function(const CoreFunction& c);
+  // The facility of a core function cannot change; c.facility is ignored.
+  Result<CoreFunction> update_core_function(const CoreFunction& c, std::int64_t expected_version);
+  Status delete_core_function(CoreFunctionId id, std::int64_t expected_version);
+
+  // --- dependencies ---
+  Result<DependencyView> get_dependency(DependencyId id);
+  // Upstream: what the facility consumes. kNotFound when the facility does not exist.
+  Result<std::vector<DependencyView>> list_dependencies_of(FacilityId consumer);
+  // Downstream: dependencies the facility supplies.
+  Result<std::vector<DependencyView>> list_dependents_of(FacilityId supplier);
+  Result<DependencyView> create_dependency(const Dependency& d);
+  Result<DependencyView> update_dependency(const Dependency& d, std::int64_t expected_version);
+  Status delete_dependency(DependencyId id, std::int64_t expected_version);
+
+ private:
+  ServiceContext ctx_;
+};
+
+}  // namespace cipms

@@ -1,0 +1,135 @@
+#include "support/server_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "support/http_client.h"
+#include "support/paths.h"
+
+namespace cipms::testing {
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+namespace {
+std::vector<char*> argv_of(std::vector<std::string>& args) {
+  std::vector<char*> v;
+  for (auto& a : args) v.push_back(a.data());
+  v.push_back(nullptr);
+  return v;
+}
+}  // namespace
+
+ServerProcess::ServerProcess(ServerProcessOptions opt) {
+  dir_ = make_temp_dir("cipms-api-test");
+  // The port can be taken between free_port() and the server's bind: try a few.
+  for (int attempt = 0; attempt < 3; ++attempt)
+    if (start_once(opt)) return;
+}
+
+bool ServerProcess::start_once(const ServerProcessOptions& opt) {
+  error_.clear();
+  port_ = free_port();
+  std::vector<std::string> args = {cipms_binary(), "serve", "--db", db_path().string(), "--listen",
+                                   "127.0.0.1:" + std::to_string(port_), "--threads", "4", "--web",
+                                   dir_.string()};
+  if (opt.demo) args.push_back("--demo");
+  for (const auto& a : opt.extra_args) args.push_back(a);
+  std::string log_path = (dir_ / "server.log").string();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    auto argv = argv_of(args);
+    ::execv(argv[0], argv.data());
+    _exit(127);
+  }
+  pid_ = pid;
+  HttpClient client(base_url());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opt.startup_timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int st = 0;
+    if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+      pid_ = -1;
+      error_ = "cipms serve exited while starting; log:\n" + log();
+      return false;
+    }
+    if (client.get("/healthz").status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  error_ = "cipms serve did not answer /healthz in time; log:\n" + log();
+  stop();
+  return false;
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(dir_ / "server.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int st = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &st, 0);
+  pid_ = -1;
+  return 128 + SIGKILL;
+}
+
+ServerProcess::~ServerProcess() {
+  stop();
+  std::error_code ec;
+  if (error_.empty()) std::filesystem::remove_all(dir_, ec);  // kept for inspection on failure
+}
+
+int run_cipms(const std::vector<std::string>& args, std::string* out) {
+  std::string cmd = cipms_binary();
+  for (const auto& a : args) cmd += " '" + a + "'";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  std::size_t n;
+  if (out) out->clear();
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+    if (out) out->append(buf, n);
+  int st = ::pclose(p);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+}  // namespace cipms::testing

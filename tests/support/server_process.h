@@ -1,0 +1,49 @@
+// Starts the real `cipms serve` (tests/support/paths.h cipms_binary()) on a free loopback port
+// with a fresh temporary database, waits until GET /healthz answers, and stops it (SIGTERM,
+// then SIGKILL after 10 s) when destroyed. The server's log goes to <dir>/server.log.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cipms::testing {
+
+struct ServerProcessOptions {
+  bool demo = false;                    // --demo: load the demo network
+  std::vector<std::string> extra_args;  // e.g. {"--max-import-mb", "1"}
+  int startup_timeout_s = 120;
+};
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(ServerProcessOptions opt = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  bool ok() const { return pid_ > 0 && error_.empty(); }
+  const std::string& error() const { return error_; }  // why it did not start (with the log)
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::filesystem::path& dir() const { return dir_; }  // also the --web folder
+  std::filesystem::path db_path() const { return dir_ / "cipms.db"; }
+  std::string log() const;
+  // SIGTERM and wait; returns the exit status (or 128+signal), -1 when not running.
+  int stop();
+
+ private:
+  bool start_once(const ServerProcessOptions& opt);
+  std::filesystem::path dir_;
+  int pid_ = -1;
+  int port_ = 0;
+  std::string error_;
+};
+
+// Runs build/cipms with args; returns the exit status and fills *out with its stdout.
+int run_cipms(const std::vector<std::string>& args, std::string* out);
+
+// A loopback port nobody listens on right now.
+int free_port();
+
+}  // namespace cipms::testing
