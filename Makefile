@@ -6,7 +6,7 @@ DB ?= var/cipms.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test test-asan bench clean
+.PHONY: all deps configure build web run test test-asan bench clean
 
 all: build
 
@@ -16,8 +16,14 @@ deps:
 configure: deps
 	@if [ ! -f $(BUILD)/build.ninja ]; then cmake --preset release >/dev/null; fi
 
-build: configure
+build: configure web
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# The web UI (web/dist, served by `cipms serve`): rebuilt only when a source is newer than it.
+WEB_SRC := web/src web/public web/index.html web/vite.config.ts web/package.json web/package-lock.json
+web: deps
+	@if [ ! -f web/dist/index.html ] || [ -n "$$(find $(WEB_SRC) -type f -newer web/dist/index.html 2>/dev/null | head -1)" ]; then \
+	  echo "web: vite build"; cd web && npm run --silent build; fi
 
 # Serves the API and web UI on http://$(LISTEN); creates $(DB) with the demo network the first time.
 run: build

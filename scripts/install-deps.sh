@@ -14,6 +14,8 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev wrk
   postgresql postgresql-client
+  # web UI: browser tests drive Debian's Chromium; CJK fonts so Chinese text renders
+  chromium fonts-noto-cjk
 )
 
 missing=()
@@ -36,4 +38,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "install-deps: all Debian packages present"
+fi
+
+# --- npm packages of the web UI (web/package-lock.json), only when missing or out of date.
+WEB="$(cd "$(dirname "$0")/.." && pwd)/web"
+if [ -f "$WEB/package-lock.json" ]; then
+  if [ ! -d "$WEB/node_modules" ] || [ "$WEB/package-lock.json" -nt "$WEB/node_modules" ]; then
+    echo "install-deps: npm ci in web/"
+    (cd "$WEB" && npm ci --no-audit --no-fund)
+    touch "$WEB/node_modules"
+  else
+    echo "install-deps: web/node_modules up to date"
+  fi
 fi
