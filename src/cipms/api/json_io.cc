@@ -160,6 +160,7 @@ class ObjectReader {
     return &*it;
   }
   bool null(const char* k) {
+    seen_.emplace_back(k);
     auto it = j_.find(k);
     return it != j_.end() && it->is_null();
   }
