@@ -53,10 +53,19 @@ async function pickSupplier() {
   return (await api('/api/v1/facilities?limit=1')).body.items[0]
 }
 const target = await pickSupplier()
+// The analysis API may land after the registry: without it, its tests are skipped, not failed.
+const simProbe = await api('/api/v1/simulations', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+const simAvailable = simProbe.status !== 404 && simProbe.status !== 405
 
 const results = []
-async function test(name, fn) {
+let skipped = 0
+async function test(name, fn, { needsSim = false } = {}) {
   if (ONLY && !name.includes(ONLY)) return
+  if (needsSim && !simAvailable) {
+    skipped++
+    console.log(`SKIP ${name}: the server has no POST /api/v1/simulations (HTTP ${simProbe.status})`)
+    return
+  }
   const t0 = Date.now()
   try {
     await fn()
@@ -248,7 +257,7 @@ await test('run a simulation and see the timeline', async () => {
   await page.waitForSelector('[data-test=timeline]')
   await page.waitForTimeout(800)
   await shot('12-graph-simulation')
-})
+}, { needsSim: true })
 
 await test('what fails if this fails highlights the affected facilities', async () => {
   await page.goto(BASE + `/graph?start=${encodeURIComponent(target.code)}`)
@@ -257,7 +266,7 @@ await test('what fails if this fails highlights the affected facilities', async 
   await page.waitForSelector('[data-test=graph-affected]', { timeout: 60000 })
   await page.waitForTimeout(500)
   await shot('13-graph-what-fails')
-})
+}, { needsSim: true })
 
 await test('keyboard: skip link, labelled inputs', async () => {
   await page.goto(BASE + '/facilities')
@@ -280,5 +289,5 @@ if (consoleErrors.length) console.log(`browser console errors (${consoleErrors.l
 const passed = results.filter((r) => r[1]).length
 const failed = results.length - passed
 console.log(`screenshots: ${ART}`)
-console.log(`CIPMS-E2E passed=${passed} failed=${failed}`)
+console.log(`CIPMS-E2E passed=${passed} failed=${failed} skipped=${skipped}`)
 process.exit(failed ? 1 : 0)

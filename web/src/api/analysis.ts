@@ -7,6 +7,15 @@ const FAILED = new Set(['failed', 'error', 'cancelled', 'canceled'])
 export const jobDone = (j: Job) => DONE.has(j.state)
 export const jobFailed = (j: Job) => FAILED.has(j.state)
 
+function jobError(j: Job): string {
+  const e = j.error as unknown
+  if (e && typeof e === 'object') {
+    const o = e as { detail?: string; message?: string; title?: string }
+    return o.detail ?? o.message ?? o.title ?? j.state
+  }
+  return (e as string | undefined) ?? j.detail ?? j.state
+}
+
 function isResult(x: unknown): x is SimulationResult {
   return !!x && typeof x === 'object' && Array.isArray((x as SimulationResult).facilities)
 }
@@ -28,7 +37,7 @@ export async function runSimulation(
     const p = typeof job.progress === 'number' ? (job.progress > 1 ? job.progress / 100 : job.progress) : 0
     onProgress(jobDone(job) ? 1 : p, job.state)
     if (jobDone(job)) break
-    if (jobFailed(job)) throw new ApiError(500, { title: job.state, detail: job.error ?? job.detail ?? job.state })
+    if (jobFailed(job)) throw new ApiError(500, { title: job.state, detail: jobError(job) })
     if (signal?.cancelled) throw new Error('cancelled')
     await new Promise((r) => setTimeout(r, pollMs))
     job = await get<Job>(`${API}/jobs/${job.id}`)

@@ -134,7 +134,7 @@ export interface Job {
   id: string | number
   state: string
   progress?: number
-  error?: string
+  error?: string | { detail?: string; message?: string; title?: string }
   detail?: string
 }
 
