@@ -3,6 +3,7 @@
 // than the SQLite work itself at millions of rows; see docs/adr/0002-storage-sqlite.md.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <string_view>
@@ -128,6 +129,47 @@ void bind_facility(Stmt& st, long long id, const Facility& f, std::optional<long
 
 constexpr std::size_t kMaxReportedErrors = 1000;
 
+// Facility code → id for up to millions of codes: open addressing in one array, which misses
+// the cache far less than std::unordered_map's nodes. Keys are views; their owners outlive it.
+class CodeMap {
+ public:
+  explicit CodeMap(std::size_t expected) {
+    std::size_t cap = 16;
+    while (cap < 2 * expected + 16) cap <<= 1;
+    slots_.resize(cap);
+    mask_ = cap - 1;
+  }
+  // Inserts key → id when absent. Returns the stored id and whether it was inserted.
+  std::pair<long long, bool> try_emplace(std::string_view key, long long id) {
+    const std::size_t h = std::hash<std::string_view>()(key);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.id == 0) {
+        s = {key, id, h};
+        return {id, true};
+      }
+      if (s.hash == h && s.key == key) return {s.id, false};
+    }
+  }
+  const long long* find(std::string_view key) const {
+    const std::size_t h = std::hash<std::string_view>()(key);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.id == 0) return nullptr;
+      if (s.hash == h && s.key == key) return &s.id;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::string_view key;
+    long long id = 0;  // 0: empty (ids are positive)
+    std::size_t hash = 0;
+  };
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+};
+
 }  // namespace
 
 Result<NetworkSnapshot> SqliteSession::load_network() {
@@ -183,35 +225,26 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
       }
       CIPMS_RETURN_IF_ERROR(q.status());
     }
-    std::unordered_map<long long, std::uint32_t> dep_index;
     {
       Stmt q(db,
-             "SELECT d.id, f.code, d.resource, d.min_up, d.backup_hours FROM dependencies d "
-             "JOIN facilities f ON f.id = d.consumer_id ORDER BY f.code, d.id");
+             "SELECT f.code, d.resource, d.min_up, d.backup_hours, d.supplier_ids "
+             "FROM dependencies d JOIN facilities f ON f.id = d.consumer_id ORDER BY f.code, d.id");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       while (q.row()) {
         NetworkSnapshot::Dep d;
-        d.consumer = q.col_text(1);
-        d.resource = q.col_text(2);
-        d.min_up = static_cast<int>(q.col_i64(3));
-        d.backup_hours = q.col_dbl(4);
-        dep_index.emplace(q.col_i64(0), static_cast<std::uint32_t>(net.dependencies.size()));
+        d.consumer = q.col_text(0);
+        d.resource = q.col_text(1);
+        d.min_up = static_cast<int>(q.col_i64(2));
+        d.backup_hours = q.col_dbl(3);
+        auto* text = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 4));
+        for (long long s : parse_ids(text ? text : "")) {
+          auto it = index.find(s);
+          if (it == index.end())
+            return Status::internal("dependency of " + d.consumer + " names missing facility " +
+                                    std::to_string(s));
+          d.suppliers.push_back(net.facilities[it->second].code);
+        }
         net.dependencies.push_back(std::move(d));
-      }
-      CIPMS_RETURN_IF_ERROR(q.status());
-    }
-    {
-      Stmt q(db,
-             "SELECT dependency_id, supplier_id FROM dependency_suppliers "
-             "ORDER BY dependency_id, position");
-      CIPMS_RETURN_IF_ERROR(q.prepared());
-      while (q.row()) {
-        auto d = dep_index.find(q.col_i64(0));
-        auto s = index.find(q.col_i64(1));
-        if (d == dep_index.end() || s == index.end())
-          return Status::internal("dangling supplier row for dependency " +
-                                  std::to_string(q.col_i64(0)));
-        net.dependencies[d->second].suppliers.push_back(net.facilities[s->second].code);
       }
       CIPMS_RETURN_IF_ERROR(q.status());
     }
@@ -239,7 +272,9 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
   const bool fk_off = !in_tx_;
   if (fk_off) CIPMS_RETURN_IF_ERROR(exec("PRAGMA foreign_keys = OFF"));
   Status result = write([&]() -> Status {
-    CIPMS_RETURN_IF_ERROR(exec("PRAGMA cache_size = -262144"));  // 256 MiB for index builds
+    // Room for index builds in memory, and a helper thread for the sorter.
+    CIPMS_RETURN_IF_ERROR(
+        exec("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA threads = 2"));
     std::vector<FieldError> errs;
     auto error = [&](std::string where, std::string msg) {
       if (errs.size() < kMaxReportedErrors) errs.push_back({std::move(where), std::move(msg)});
@@ -268,47 +303,38 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
       resolve_org(net.authority_codes, i, "authority", authority[i]);
     }
 
-    // 2. Facility ids: existing rows keep theirs (merge); new rows get fresh ones, assigned
-    // here so that dependencies resolve without reading back.
-    std::deque<std::string> existing_codes;  // owns the keys of rows not in the snapshot
-    std::unordered_map<std::string_view, long long> ids;
-    std::unordered_set<long long> existing_ids;  // ids present before the import (merge)
+    // 2. Facility ids: existing rows keep theirs (merge); new rows get fresh ones above max_id,
+    // assigned here so that dependencies resolve without reading back.
+    std::deque<std::string> existing_codes;  // owns the keys of registry rows (merge)
     CIPMS_ASSIGN_OR_RETURN(long long max_id, scalar(db, "SELECT COALESCE(MAX(id), 0) FROM facilities"));
+    long long existing_rows = 0;
     if (!replace) {
-      CIPMS_ASSIGN_OR_RETURN(long long rows, scalar(db, "SELECT COUNT(*) FROM facilities"));
-      ids.reserve(rows + n);
-      existing_ids.reserve(rows);
+      CIPMS_ASSIGN_OR_RETURN(existing_rows, scalar(db, "SELECT COUNT(*) FROM facilities"));
+    }
+    CodeMap ids(n + static_cast<std::size_t>(existing_rows));
+    if (!replace) {
       Stmt q(db, "SELECT code, id FROM facilities");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       while (q.row()) {
         existing_codes.push_back(q.col_text(0));
-        ids.emplace(existing_codes.back(), q.col_i64(1));
-        existing_ids.insert(q.col_i64(1));
+        ids.try_emplace(existing_codes.back(), q.col_i64(1));
       }
       CIPMS_RETURN_IF_ERROR(q.status());
-    } else {
-      ids.reserve(n);
     }
     long long next_id = max_id + 1;
     std::vector<long long> fac_id(n);
     std::vector<bool> is_update(n, false);
-    {
-      std::unordered_set<std::string_view> seen;
-      seen.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::string& code = net.facilities[i].code;
-        if (!seen.insert(code).second) {
-          error("/facilities/" + std::to_string(i) + "/id", "duplicate facility id " + code);
-          continue;
-        }
-        auto it = ids.find(code);
-        if (it != ids.end()) {
-          fac_id[i] = it->second;
-          is_update[i] = true;
-        } else {
-          fac_id[i] = next_id++;
-          ids.emplace(code, fac_id[i]);
-        }
+    std::unordered_set<long long> claimed;  // registry rows already updated by this snapshot
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& code = net.facilities[i].code;
+      auto [id, inserted] = ids.try_emplace(code, next_id);
+      if (inserted) {
+        fac_id[i] = next_id++;
+      } else if (id <= max_id && claimed.insert(id).second) {
+        fac_id[i] = id;
+        is_update[i] = true;
+      } else {
+        error("/facilities/" + std::to_string(i) + "/id", "duplicate facility id " + code);
       }
     }
 
@@ -319,22 +345,20 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
     supplier_ids.reserve(m * 3);
     for (std::size_t j = 0; j < m; ++j) {
       const auto& d = net.dependencies[j];
-      std::string where = "/dependencies/" + std::to_string(j);
-      auto c = ids.find(d.consumer);
-      if (c == ids.end()) error(where + "/consumer", "unknown facility " + d.consumer);
-      else consumer_id[j] = c->second;
-      if (d.suppliers.empty()) error(where + "/suppliers", "at least one supplier is needed");
+      auto where_fn = [j] { return "/dependencies/" + std::to_string(j); };
+      if (const long long* c = ids.find(d.consumer)) consumer_id[j] = *c;
+      else error(where_fn() + "/consumer", "unknown facility " + d.consumer);
+      if (d.suppliers.empty()) error(where_fn() + "/suppliers", "at least one supplier is needed");
       if (d.min_up < 1 || d.min_up > static_cast<int>(d.suppliers.size()))
-        error(where + "/min_up", "must be between 1 and the number of suppliers");
+        error(where_fn() + "/min_up", "must be between 1 and the number of suppliers");
       if (!(d.backup_hours >= 0) || !std::isfinite(d.backup_hours))
-        error(where + "/backup_hours", "must be finite and >= 0");
+        error(where_fn() + "/backup_hours", "must be finite and >= 0");
       for (std::size_t k = 0; k < d.suppliers.size(); ++k) {
-        auto s = ids.find(d.suppliers[k]);
-        if (s == ids.end()) {
-          error(where + "/suppliers/" + std::to_string(k), "unknown facility " + d.suppliers[k]);
-          supplier_ids.push_back(0);
+        if (const long long* s = ids.find(d.suppliers[k])) {
+          supplier_ids.push_back(*s);
         } else {
-          supplier_ids.push_back(s->second);
+          error(where_fn() + "/suppliers/" + std::to_string(k), "unknown facility " + d.suppliers[k]);
+          supplier_ids.push_back(0);
         }
       }
     }
@@ -349,15 +373,17 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
     std::int64_t removed = 0;
     std::vector<std::string> index_sql;  // rebuilt after a replace load
     if (replace) {
-      for (const char* t : {"dependency_suppliers", "dependencies", "core_functions", "facilities"}) {
+      for (const char* t : {"supplier_dependencies", "dependencies", "core_functions", "facilities"}) {
         CIPMS_RETURN_IF_ERROR(exec(std::string("DELETE FROM ") + t));
         removed += sqlite3_changes(db);
       }
-      // Bulk-loading into unindexed tables and sorting once is much faster than updating
-      // B-trees row by row; the definitions come from the schema itself.
+      // Facility rows arrive in no useful order for their indexes: loading the bare table and
+      // sorting once per index is much faster than updating each B-tree row by row. The
+      // definitions come from the schema itself. (dependencies_consumer stays: dependencies
+      // are written in consumer order below, so it only ever appends.)
       Stmt q(db,
              "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
-             "tbl_name IN ('facilities', 'dependencies', 'dependency_suppliers')");
+             "tbl_name = 'facilities'");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       std::vector<std::string> names;
       while (q.row()) {
@@ -387,65 +413,90 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
     }
 
     if (!replace) {
-      // Merge: the dependencies of every imported facility, and of every registry consumer the
-      // snapshot names, are replaced by the snapshot's.
-      std::unordered_set<long long> replaced;
-      for (std::size_t i = 0; i < n; ++i)
-        if (is_update[i]) replaced.insert(fac_id[i]);
+      // Merge: the dependencies of every imported registry facility, and of every registry
+      // consumer the snapshot names, are replaced by the snapshot's.
+      std::unordered_set<long long> replaced(claimed.begin(), claimed.end());
       for (std::size_t j = 0; j < m; ++j)
-        if (existing_ids.count(consumer_id[j])) replaced.insert(consumer_id[j]);
-      Stmt del_sup(db,
-                   "DELETE FROM dependency_suppliers WHERE dependency_id IN "
-                   "(SELECT id FROM dependencies WHERE consumer_id = ?1)");
+        if (consumer_id[j] <= max_id) replaced.insert(consumer_id[j]);
+      Stmt deps_of(db, "SELECT id, supplier_ids FROM dependencies WHERE consumer_id = ?1");
+      Stmt del_edge(db, "DELETE FROM supplier_dependencies WHERE supplier_id = ?1 AND dependency_id = ?2");
       Stmt del_dep(db, "DELETE FROM dependencies WHERE consumer_id = ?1");
-      CIPMS_RETURN_IF_ERROR(del_sup.prepared());
+      CIPMS_RETURN_IF_ERROR(deps_of.prepared());
+      CIPMS_RETURN_IF_ERROR(del_edge.prepared());
       CIPMS_RETURN_IF_ERROR(del_dep.prepared());
+      std::vector<std::pair<long long, long long>> edges;  // (supplier, dependency)
       for (long long id : replaced) {
-        del_sup.i64(1, id);
-        CIPMS_RETURN_IF_ERROR(del_sup.run());
+        deps_of.i64(1, id);
+        while (deps_of.row())
+          for (long long s : parse_ids(deps_of.col_text(1))) edges.emplace_back(s, deps_of.col_i64(0));
+        CIPMS_RETURN_IF_ERROR(deps_of.status());
+        sqlite3_reset(deps_of.get());
         del_dep.i64(1, id);
         CIPMS_RETURN_IF_ERROR(del_dep.run());
         removed += sqlite3_changes(db);
       }
+      for (const auto& [s, d] : edges) {
+        del_edge.i64(1, s);
+        del_edge.i64(2, d);
+        CIPMS_RETURN_IF_ERROR(del_edge.run());
+      }
     }
 
     {
+      // Ids in consumer order (stable, so one consumer's dependencies keep the snapshot's
+      // order): the dependencies_consumer index then only appends.
+      std::vector<std::size_t> offset(m + 1, 0);  // into supplier_ids
+      for (std::size_t j = 0; j < m; ++j) offset[j + 1] = offset[j] + net.dependencies[j].suppliers.size();
+      std::vector<std::uint32_t> order(m);
+      for (std::size_t j = 0; j < m; ++j) order[j] = static_cast<std::uint32_t>(j);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return consumer_id[a] < consumer_id[b]; });
+
       CIPMS_ASSIGN_OR_RETURN(long long max_dep,
                              scalar(db, "SELECT COALESCE(MAX(id), 0) FROM dependencies"));
       Stmt ins_dep(db,
                    "INSERT INTO dependencies (id, consumer_id, resource, min_up, backup_hours, "
-                   "version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)");
-      Stmt ins_sup(db,
-                   "INSERT INTO dependency_suppliers (dependency_id, position, supplier_id) "
-                   "VALUES (?1, ?2, ?3)");
+                   "supplier_ids, version, created_at, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7)");
       CIPMS_RETURN_IF_ERROR(ins_dep.prepared());
-      CIPMS_RETURN_IF_ERROR(ins_sup.prepared());
-      ins_dep.text(6, ts);
-      std::size_t flat = 0;
-      for (std::size_t j = 0; j < m; ++j) {
+      ins_dep.text(7, ts);
+      std::vector<std::pair<long long, long long>> edges;  // (supplier, dependency)
+      edges.reserve(supplier_ids.size());
+      std::string list;
+      for (std::size_t r = 0; r < m; ++r) {
+        const std::size_t j = order[r];
         const auto& d = net.dependencies[j];
-        long long dep_id = max_dep + 1 + static_cast<long long>(j);
+        const long long dep_id = max_dep + 1 + static_cast<long long>(r);
+        list.clear();
+        for (std::size_t k = offset[j]; k < offset[j + 1]; ++k) {
+          if (k > offset[j]) list += ',';
+          list += std::to_string(supplier_ids[k]);
+          edges.emplace_back(supplier_ids[k], dep_id);
+        }
         ins_dep.i64(1, dep_id);
         ins_dep.i64(2, consumer_id[j]);
         ins_dep.text(3, d.resource);
         ins_dep.i64(4, d.min_up);
         ins_dep.dbl(5, d.backup_hours);
+        ins_dep.text(6, list);
         Status s = ins_dep.run();
         if (!s.is_ok())
           return Status(s.code(), "dependency of " + d.consumer + ": " + s.message(),
                         {{"/dependencies/" + std::to_string(j), s.message()}});
-        ins_sup.i64(1, dep_id);
-        for (std::size_t k = 0; k < d.suppliers.size(); ++k) {
-          ins_sup.i64(2, static_cast<long long>(k));
-          ins_sup.i64(3, supplier_ids[flat++]);
-          s = ins_sup.run();
-          if (!s.is_ok())
-            return Status(s.code(), "dependency of " + d.consumer + ": " + s.message(),
-                          {{"/dependencies/" + std::to_string(j) + "/suppliers/" +
-                                std::to_string(k),
-                            s.message()}});
-        }
         ++counts.dependencies_written;
+      }
+      // Edges sorted once here, so the supplier-ordered B-tree only ever appends (in replace
+      // mode; in merge mode the inserts are at least in key order).
+      std::sort(edges.begin(), edges.end());
+      Stmt ins_edge(db, "INSERT INTO supplier_dependencies (supplier_id, dependency_id) VALUES (?1, ?2)");
+      CIPMS_RETURN_IF_ERROR(ins_edge.prepared());
+      for (const auto& [sup, dep] : edges) {
+        ins_edge.i64(1, sup);
+        ins_edge.i64(2, dep);
+        Status s = ins_edge.run();
+        if (!s.is_ok())
+          return Status(s.code(), "supplier " + std::to_string(sup) + " of dependency " +
+                                      std::to_string(dep) + ": " + s.message());
       }
     }
 

@@ -213,19 +213,21 @@ struct CoreRow {
 };
 
 constexpr const char* kDepCols =
-    "id, consumer_id, resource, min_up, backup_hours, version, created_at, updated_at";
+    "id, consumer_id, resource, min_up, backup_hours, supplier_ids, version, created_at, "
+    "updated_at";
 
 struct DepRow {
   long long id = 0, consumer = 0, version = 0;
   int min_up = 1;
   double backup = 0;
-  std::string resource, created, updated;
+  std::string resource, suppliers, created, updated;
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
     st.exchange(soci::into(consumer));
     st.exchange(soci::into(resource));
     st.exchange(soci::into(min_up));
     st.exchange(soci::into(backup));
+    st.exchange(soci::into(suppliers));
     st.exchange(soci::into(version));
     st.exchange(soci::into(created));
     st.exchange(soci::into(updated));
@@ -237,6 +239,7 @@ struct DepRow {
     d.resource = resource;
     d.min_up = min_up;
     d.backup_hours = backup;
+    for (long long s : parse_ids(suppliers)) d.suppliers.push_back(FacilityId(s));
     d.version = version;
     d.created_at = parse_time(created);
     d.updated_at = parse_time(updated);
@@ -269,6 +272,33 @@ long long count_rows(soci::session& sql, const std::string& q, Params& params) {
   return n;
 }
 
+// A dependency's suppliers are stored twice, kept in step here (migration 0002): in order on
+// its row (supplier_ids) and as edges in supplier_dependencies, clustered by supplier.
+std::string supplier_text(const std::vector<FacilityId>& sup) {
+  std::vector<long long> ids;
+  for (const auto& s : sup) ids.push_back(s.value);
+  return join_ids(ids);
+}
+
+void insert_edges(soci::session& sql, long long dep, const std::vector<FacilityId>& sup) {
+  for (const auto& f : sup) {
+    long long s = f.value;
+    sql << "INSERT INTO supplier_dependencies (supplier_id, dependency_id) VALUES (:s, :d)",
+        soci::use(s), soci::use(dep);
+  }
+}
+
+// Removes the edges of dependency `dep` as its row lists them (the row itself stays).
+void drop_edges(soci::session& sql, long long dep) {
+  std::string text;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT supplier_ids FROM dependencies WHERE id = :d", soci::into(text, ind), soci::use(dep);
+  if (!sql.got_data()) return;
+  for (long long s : parse_ids(text))
+    sql << "DELETE FROM supplier_dependencies WHERE supplier_id = :s AND dependency_id = :d",
+        soci::use(s), soci::use(dep);
+}
+
 const char* taxonomy_table(const std::string& kind) {
   if (kind == "sector") return "sectors";
   if (kind == "subsector") return "subsectors";
@@ -290,6 +320,33 @@ std::optional<long long> opt_id(const std::optional<OrgId>& id) {
 }
 
 }  // namespace
+
+std::string join_ids(const std::vector<long long>& ids) {
+  std::string out;
+  for (long long id : ids) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(id);
+  }
+  return out;
+}
+
+std::vector<long long> parse_ids(const std::string& s) {
+  std::vector<long long> out;
+  long long v = 0;
+  bool any = false;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      v = v * 10 + (c - '0');
+      any = true;
+    } else {
+      if (any && v > 0) out.push_back(v);
+      v = 0;
+      any = false;
+    }
+  }
+  if (any && v > 0) out.push_back(v);
+  return out;
+}
 
 SqliteSession::SqliteSession(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
 
@@ -785,7 +842,7 @@ Status SqliteSession::delete_facility(FacilityId id, std::int64_t expected_versi
       return Status::not_found("facility " + std::to_string(lid) + " does not exist");
     if (v != ev) return missing_or_stale("facilities", "facility", lid, ev);
     long long supplied = 0;
-    *sql_ << "SELECT COUNT(*) FROM dependency_suppliers WHERE supplier_id = :id",
+    *sql_ << "SELECT COUNT(*) FROM supplier_dependencies WHERE supplier_id = :id",
         soci::into(supplied), soci::use(lid);
     if (supplied)
       return Status::conflict("facility " + std::to_string(lid) + " is a supplier of " +
@@ -797,9 +854,15 @@ Status SqliteSession::delete_facility(FacilityId id, std::int64_t expected_versi
         soci::use(lid);
     *sql_ << "SELECT COUNT(*) FROM core_functions WHERE facility_id = :id", soci::into(cores),
         soci::use(lid);
-    *sql_ << "DELETE FROM dependency_suppliers WHERE dependency_id IN (SELECT id FROM "
-             "dependencies WHERE consumer_id = :id)",
-        soci::use(lid);
+    {
+      std::vector<long long> dep_ids;
+      long long dep_id = 0;
+      soci::statement st = (sql_->prepare << "SELECT id FROM dependencies WHERE consumer_id = :id",
+                            soci::into(dep_id), soci::use(lid));
+      st.execute(false);
+      while (st.fetch()) dep_ids.push_back(dep_id);
+      for (long long d : dep_ids) drop_edges(*sql_, d);
+    }
     *sql_ << "DELETE FROM dependencies WHERE consumer_id = :id", soci::use(lid);
     *sql_ << "DELETE FROM core_functions WHERE facility_id = :id", soci::use(lid);
     *sql_ << "DELETE FROM facilities WHERE id = :id", soci::use(lid);
@@ -898,17 +961,6 @@ Status SqliteSession::delete_core_function(CoreFunctionId id, std::int64_t expec
 
 // --- dependencies ---------------------------------------------------------------------------
 
-Status SqliteSession::load_suppliers(Dependency& d) {
-  long long id = d.id.value, s = 0;
-  soci::statement st = (sql_->prepare << "SELECT supplier_id FROM dependency_suppliers WHERE "
-                                         "dependency_id = :id ORDER BY position",
-                        soci::into(s), soci::use(id));
-  st.execute(false);
-  d.suppliers.clear();
-  while (st.fetch()) d.suppliers.push_back(FacilityId(s));
-  return Status::ok();
-}
-
 Status SqliteSession::check_dependency_refs(const Dependency& d) {
   std::vector<FieldError> errs;
   auto exists = [&](long long id) {
@@ -947,7 +999,6 @@ Result<Dependency> SqliteSession::get_dependency(DependencyId id) {
     std::string q = std::string("SELECT ") + kDepCols + " FROM dependencies WHERE id = " +
                     p.add(static_cast<long long>(id.value));
     query_rows(*sql_, q, p, row, [&] { out = row.get(); });
-    if (out) return load_suppliers(*out);
     return Status::ok();
   }));
   if (!out) return Status::not_found("dependency " + std::to_string(id.value) + " does not exist");
@@ -962,7 +1013,6 @@ Result<std::vector<Dependency>> SqliteSession::list_dependencies_of(FacilityId c
     std::string q = std::string("SELECT ") + kDepCols + " FROM dependencies WHERE consumer_id = " +
                     p.add(static_cast<long long>(consumer.value)) + " ORDER BY id";
     query_rows(*sql_, q, p, row, [&] { out.push_back(row.get()); });
-    for (auto& d : out) CIPMS_RETURN_IF_ERROR(load_suppliers(d));
     return Status::ok();
   }));
   return out;
@@ -975,39 +1025,26 @@ Result<std::vector<Dependency>> SqliteSession::list_dependencies_supplied_by(Fac
     Params p;
     std::string q = std::string("SELECT ") + kDepCols +
                     " FROM dependencies WHERE id IN (SELECT dependency_id FROM "
-                    "dependency_suppliers WHERE supplier_id = " +
+                    "supplier_dependencies WHERE supplier_id = " +
                     p.add(static_cast<long long>(supplier.value)) + ") ORDER BY id";
     query_rows(*sql_, q, p, row, [&] { out.push_back(row.get()); });
-    for (auto& d : out) CIPMS_RETURN_IF_ERROR(load_suppliers(d));
     return Status::ok();
   }));
   return out;
 }
-
-namespace {
-void insert_suppliers(soci::session& sql, long long dep, const std::vector<FacilityId>& sup) {
-  for (std::size_t i = 0; i < sup.size(); ++i) {
-    int pos = static_cast<int>(i);
-    long long s = sup[i].value;
-    sql << "INSERT INTO dependency_suppliers (dependency_id, position, supplier_id) "
-           "VALUES (:d, :p, :s)",
-        soci::use(dep), soci::use(pos), soci::use(s);
-  }
-}
-}  // namespace
 
 Result<Dependency> SqliteSession::create_dependency(const Dependency& d, TimePoint now) {
   long long id = 0;
   CIPMS_RETURN_IF_ERROR(write([&]() -> Status {
     CIPMS_RETURN_IF_ERROR(check_dependency_refs(d));
     long long consumer = d.consumer.value;
-    std::string ts = format_utc(now);
-    *sql_ << "INSERT INTO dependencies (consumer_id, resource, min_up, backup_hours, version, "
-             "created_at, updated_at) VALUES (:c, :r, :m, :b, 1, :ca, :ua)",
+    std::string ts = format_utc(now), sup = supplier_text(d.suppliers);
+    *sql_ << "INSERT INTO dependencies (consumer_id, resource, min_up, backup_hours, supplier_ids, "
+             "version, created_at, updated_at) VALUES (:c, :r, :m, :b, :s, 1, :ca, :ua)",
         soci::use(consumer), soci::use(d.resource), soci::use(d.min_up), soci::use(d.backup_hours),
-        soci::use(ts), soci::use(ts);
+        soci::use(sup), soci::use(ts), soci::use(ts);
     id = sqlite3_last_insert_rowid(raw());
-    insert_suppliers(*sql_, id, d.suppliers);
+    insert_edges(*sql_, id, d.suppliers);
     return bump_revision(1);
   }));
   return get_dependency(DependencyId(id));
@@ -1023,13 +1060,13 @@ Result<Dependency> SqliteSession::update_dependency(const Dependency& d,
     *sql_ << "SELECT version FROM dependencies WHERE id = :id", soci::into(v, ind), soci::use(id);
     if (!sql_->got_data() || v != ev) return missing_or_stale("dependencies", "dependency", id, ev);
     CIPMS_RETURN_IF_ERROR(check_dependency_refs(d));
-    std::string ts = format_utc(now);
+    std::string ts = format_utc(now), sup = supplier_text(d.suppliers);
+    drop_edges(*sql_, id);
     *sql_ << "UPDATE dependencies SET consumer_id = :c, resource = :r, min_up = :m, backup_hours "
-             "= :b, version = version + 1, updated_at = :ua WHERE id = :id",
+             "= :b, supplier_ids = :s, version = version + 1, updated_at = :ua WHERE id = :id",
         soci::use(consumer), soci::use(d.resource), soci::use(d.min_up), soci::use(d.backup_hours),
-        soci::use(ts), soci::use(id);
-    *sql_ << "DELETE FROM dependency_suppliers WHERE dependency_id = :id", soci::use(id);
-    insert_suppliers(*sql_, id, d.suppliers);
+        soci::use(sup), soci::use(ts), soci::use(id);
+    insert_edges(*sql_, id, d.suppliers);
     return bump_revision(1);
   }));
   return get_dependency(d.id);
@@ -1037,15 +1074,12 @@ Result<Dependency> SqliteSession::update_dependency(const Dependency& d,
 
 Status SqliteSession::delete_dependency(DependencyId id, std::int64_t expected_version) {
   return write([&]() -> Status {
-    long long lid = id.value, ev = expected_version;
-    *sql_ << "DELETE FROM dependency_suppliers WHERE dependency_id = (SELECT id FROM dependencies "
-             "WHERE id = :id AND version = :ev)",
-        soci::use(lid), soci::use(ev);
-    soci::statement st = (sql_->prepare << "DELETE FROM dependencies WHERE id = :id AND "
-                                           "version = :ev",
-                          soci::use(lid), soci::use(ev));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return missing_or_stale("dependencies", "dependency", lid, ev);
+    long long lid = id.value, ev = expected_version, v = 0;
+    soci::indicator ind = soci::i_null;
+    *sql_ << "SELECT version FROM dependencies WHERE id = :id", soci::into(v, ind), soci::use(lid);
+    if (!sql_->got_data() || v != ev) return missing_or_stale("dependencies", "dependency", lid, ev);
+    drop_edges(*sql_, lid);
+    *sql_ << "DELETE FROM dependencies WHERE id = :id", soci::use(lid);
     return bump_revision(1);
   });
 }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cipms/storage/store.h"
 
@@ -31,6 +32,11 @@ Status exec_script(::sqlite3* db, const std::string& sql);
 // Maps the last error on `db` to a Status (constraint → conflict/unprocessable, busy →
 // unavailable, rest → internal), with `context` in front of SQLite's message.
 Status status_from_sqlite(::sqlite3* db, int rc, const std::string& context);
+
+// dependencies.supplier_ids: the ordered supplier ids, comma-separated ("12,7,40").
+std::string join_ids(const std::vector<long long>& ids);
+// Parses the format above; skips anything that is not a positive integer.
+std::vector<long long> parse_ids(const std::string& s);
 
 class SqliteSession final : public Session {
  public:
@@ -96,7 +102,6 @@ class SqliteSession final : public Session {
                           std::int64_t expected_version);
   Status load_org_scopes(Organisation& o);
   Status write_org_scopes(const Organisation& o, std::int64_t id);
-  Status load_suppliers(Dependency& d);
   Status check_org_refs(const Facility& f);
   Status check_dependency_refs(const Dependency& d);
 
