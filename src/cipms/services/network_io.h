@@ -24,6 +24,8 @@ namespace cipms {
 struct ParseOptions {
   // Extra facility codes references may point to (registry facilities on a merge import).
   std::function<bool(const std::string&)> known_code;
+  // When set, every non-empty provider/authority code must satisfy it (existing organisations).
+  std::function<bool(const std::string&)> known_org;
   std::size_t max_errors = 200;  // stop collecting after this many
 };
 
