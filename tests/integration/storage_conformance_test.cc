@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <random>
 #include <thread>
 
 #include "cipms/domain/seed.h"
@@ -1026,6 +1028,97 @@ TEST_P(StorageConformance, ImportOfDuplicateFacilityCodesIsRejected) {
   ASSERT_EQ(r.status().errors().size(), 1u);
   EXPECT_EQ(r.status().errors()[0].pointer, "/facilities/2/id");
   EXPECT_EQ(facility_count(), 0);
+}
+
+TEST_P(StorageConformance, RandomNetworkRoundTripsThroughImportAndLoadInDocumentedOrder) {
+  must_create(org("P0"));
+  must_create(org("P1"));
+  std::mt19937 rng(7);
+  NetworkSnapshot net;
+  const int n = 400;
+  for (int i = 0; i < n; ++i) {
+    // Codes deliberately not in sorted order of creation.
+    Facility f = fac("R" + std::to_string((i * 7919) % n));
+    f.population = static_cast<std::int64_t>(rng() % 100000);
+    if (rng() % 2) f.lat = 22.0 + (rng() % 1000) / 1000.0, f.lon = 120.0 + (rng() % 1000) / 1000.0;
+    if (rng() % 3 == 0) f.grade = 1 + static_cast<int>(rng() % 3);
+    net.facilities.push_back(f);
+    net.provider_codes.push_back(rng() % 3 == 0 ? "" : "P" + std::to_string(rng() % 2));
+    net.authority_codes.push_back("");
+  }
+  for (int j = 0; j < 900; ++j) {  // cycles and k-of-n included
+    std::vector<std::string> sup;
+    const std::string consumer = net.facilities[rng() % n].code;
+    const int want = 1 + static_cast<int>(rng() % 4);
+    while (static_cast<int>(sup.size()) < want) {
+      std::string s = net.facilities[rng() % n].code;
+      if (s != consumer && std::find(sup.begin(), sup.end(), s) == sup.end()) sup.push_back(s);
+    }
+    const int k = 1 + static_cast<int>(rng() % sup.size());
+    net.dependencies.push_back(dep(consumer, sup, k, (rng() % 4) * 12.0, j % 2 ? "water" : "electricity"));
+  }
+  auto r = s_->import_network(net, ImportMode::kReplace, kT0);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->facilities_created, n);
+  EXPECT_EQ(r->dependencies_written, 900);
+
+  // Expected order, computed independently: facilities by code; dependencies by consumer code,
+  // keeping the snapshot's order within one consumer.
+  std::map<std::string, std::size_t> by_code;
+  for (std::size_t i = 0; i < net.facilities.size(); ++i) by_code[net.facilities[i].code] = i;
+  std::vector<NetworkSnapshot::Dep> want_deps = net.dependencies;
+  std::stable_sort(want_deps.begin(), want_deps.end(),
+                   [](const auto& a, const auto& b) { return a.consumer < b.consumer; });
+
+  auto back = s_->load_network();
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  ASSERT_EQ(back->facilities.size(), by_code.size());
+  std::size_t pos = 0;
+  for (const auto& [code, i] : by_code) {
+    const Facility& got = back->facilities[pos];
+    const Facility& want = net.facilities[i];
+    EXPECT_EQ(got.code, code);
+    EXPECT_EQ(got.population, want.population);
+    EXPECT_EQ(got.lat, want.lat);
+    EXPECT_EQ(got.grade, want.grade);
+    EXPECT_EQ(back->provider_codes[pos], net.provider_codes[i]);
+    ++pos;
+  }
+  ASSERT_EQ(back->dependencies.size(), want_deps.size());
+  for (std::size_t j = 0; j < want_deps.size(); ++j) {
+    EXPECT_EQ(back->dependencies[j].consumer, want_deps[j].consumer) << j;
+    EXPECT_EQ(back->dependencies[j].suppliers, want_deps[j].suppliers) << j;
+    EXPECT_EQ(back->dependencies[j].min_up, want_deps[j].min_up) << j;
+    EXPECT_EQ(back->dependencies[j].backup_hours, want_deps[j].backup_hours) << j;
+    EXPECT_EQ(back->dependencies[j].resource, want_deps[j].resource) << j;
+  }
+  // Downstream look-ups agree with the snapshot: count the dependencies each facility supplies.
+  std::map<std::string, std::size_t> supplies;
+  for (const auto& d : net.dependencies)
+    for (const auto& s : d.suppliers) ++supplies[s];
+  for (const std::string code : {"R0", "R1", "R123", "R399"}) {
+    auto f = s_->find_facility_by_code(code);
+    ASSERT_TRUE(f.is_ok());
+    EXPECT_EQ(s_->list_dependencies_supplied_by(f->id)->size(), supplies[code]) << code;
+  }
+}
+
+TEST_P(StorageConformance, EmptyRegistryLoadsAsAnEmptyNetwork) {
+  auto net = s_->load_network();
+  ASSERT_TRUE(net.is_ok()) << net.status().to_string();
+  EXPECT_TRUE(net->facilities.empty());
+  EXPECT_TRUE(net->dependencies.empty());
+}
+
+TEST_P(StorageConformance, MergeImportNamingOneRegistryFacilityTwiceIsRejected) {
+  must_create(fac("A"));
+  NetworkSnapshot net;
+  net.facilities = {fac("A"), fac("B"), fac("A")};
+  auto r = s_->import_network(net, ImportMode::kMerge, kT0);
+  EXPECT_EQ(r.status().code(), Code::kUnprocessable);
+  ASSERT_EQ(r.status().errors().size(), 1u);
+  EXPECT_EQ(r.status().errors()[0].pointer, "/facilities/2/id");
+  EXPECT_EQ(facility_count(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StorageConformance, ::testing::ValuesIn(backends()),
