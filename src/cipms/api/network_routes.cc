@@ -10,6 +10,9 @@ namespace cipms::api {
 
 namespace {
 
+// A facilities-only upload: a dependencies file with its header and no rows.
+constexpr std::string_view kNoDependenciesCsv = "consumer,resource,suppliers,min_up,backup_hours\n";
+
 std::string media_type(const Request& req) {
   std::string ct = req.header("content-type").value_or("");
   std::string mt = ct.substr(0, ct.find(';'));
@@ -121,7 +124,8 @@ void add_network_routes(Router& router, const ServiceContext& ctx) {
         }
         if (!body->contains("facilities_csv")) errs.push_back({"/facilities_csv", "is required"});
         if (!errs.empty()) return problem(Status::invalid("bad CSV pair", errs), req);
-        std::string deps = body->contains("dependencies_csv") ? (*body)["dependencies_csv"].get<std::string>() : "";
+        std::string deps = body->contains("dependencies_csv") ? (*body)["dependencies_csv"].get<std::string>()
+                                                              : std::string(kNoDependenciesCsv);
         counts = svc->import_csv((*body)["facilities_csv"].get<std::string>(), deps, mode);
       } else {
         counts = svc->import_json(req.body, mode);
@@ -129,7 +133,7 @@ void add_network_routes(Router& router, const ServiceContext& ctx) {
     } else if (mt == "multipart/form-data") {
       auto parts = parse_multipart(req.header("content-type").value_or(""), req.body);
       if (!parts.is_ok()) return problem(parts.status(), req);
-      std::string_view fac, dep;
+      std::string_view fac, dep = kNoDependenciesCsv;
       bool have_fac = false;
       std::vector<FieldError> errs;
       for (const FormPart& p : *parts) {

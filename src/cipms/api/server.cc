@@ -201,8 +201,8 @@ Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
 
   // RESTinio drops a connection whose body is over its limit without an answer; give it room
   // above our own limits so that the Dispatcher can answer 413 with a problem body.
-  std::uint64_t hard_body_limit =
-      2 * static_cast<std::uint64_t>(std::max(opt.api.max_import_bytes, opt.api.max_body_bytes));
+  std::uint64_t largest = std::max(opt.api.max_import_bytes, opt.api.max_body_bytes);
+  std::uint64_t hard_body_limit = std::max<std::uint64_t>(2 * largest, largest + (16u << 20));
 
   auto settings = restinio::server_settings_t<Traits>{}
                       .address(opt.address)
