@@ -82,8 +82,11 @@ class Errors {
   bool full() const { return list_.size() >= max_; }
   bool empty() const { return count_ == 0; }
   Status status(const char* what) const {
-    std::string msg = std::to_string(count_) + (count_ == 1 ? " problem in " : " problems in ") + what;
-    if (count_ > list_.size()) msg += " (first " + std::to_string(list_.size()) + " listed)";
+    // Collection stops once the list is full, so past it the total is unknown.
+    std::string msg = count_ > list_.size()
+                          ? "more than " + std::to_string(list_.size()) + " problems in " + what + " (first " +
+                                std::to_string(list_.size()) + " listed)"
+                          : std::to_string(count_) + (count_ == 1 ? " problem in " : " problems in ") + what;
     return Status(shape_ ? Code::kInvalidArgument : Code::kUnprocessable, msg, list_);
   }
 
