@@ -107,7 +107,12 @@ Status with_prefix(const Status& st, const std::string& prefix) {
 }
 
 Response post_simulation(AnalysisApi& api, JobManager& jobs, const Request& req) {
-  Json body = Json::parse(req.body, nullptr, false);
+  Json body;
+  try {
+    body = Json::parse(req.body, nullptr, false);
+  } catch (const Json::exception&) {  // number overflow
+    body = Json(Json::value_t::discarded);
+  }
   if (body.is_discarded() || !body.is_object())
     return problem(Status::invalid("the body must be a JSON object", {{"", "not a JSON object"}}), req);
   std::vector<FieldError> unknown;

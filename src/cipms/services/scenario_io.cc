@@ -109,8 +109,8 @@ Result<Scenario> parse_scenario_json_at(std::string_view text, const std::string
   Json j;
   try {
     j = Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    // e.what() names the byte position and what was expected there.
+  } catch (const Json::exception& e) {
+    // e.what() names the byte position and what was expected there (or a number overflow).
     return Status::invalid("scenario is not valid JSON",
                            {{pointer, std::string("syntax error: ") + e.what()}});
   }
