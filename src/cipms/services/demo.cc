@@ -364,6 +364,7 @@ constexpr Named kNamed[] = {
     {"PT", "HUA", "花蓮港", "Port of Hualien", 23.980, 121.630, "", ""},
     {"PT", "ILA", "蘇澳港", "Port of Su-ao", 24.590, 121.870, "", ""},
     {"PT", "TNN", "安平港", "Port of Anping", 22.970, 120.160, "", ""},
+    {"PT", "YUN", "麥寮港", "Port of Mailiao", 23.790, 120.170, "", "FPCC"},
     {"PT", "PEN", "馬公港", "Port of Magong", 23.563, 119.565, "", ""},
     {"PT", "KIN", "料羅港", "Liaoluo Port", 24.410, 118.430, "", ""},
     {"PT", "LIE", "福澳港", "Fuao Port", 26.160, 119.940, "", ""},
