@@ -1,12 +1,14 @@
 // `cipms serve`: the API and the web UI over HTTP; and the hidden `cipms routes`, which prints
 // the route table (the OpenAPI test compares it with docs/api/openapi.json).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 #include "cipms/api/routes.h"
 #include "cipms/api/server.h"
+#include "cipms/api/session_pool.h"
 #include "cipms/base/log.h"
 #include "cipms/cli/commands.h"
 #include "cipms/services/network_service.h"
@@ -74,6 +76,8 @@ int serve(const ServeArgs& a) {
   if (!db.is_ok()) return fail(db.status());
   ServiceContext ctx{std::shared_ptr<Database>(std::move(db).value()), system_clock()};
   auto version = ctx.db->migrate();
+  // One connection per request would cost as much as the request itself: reuse them.
+  ctx.db = api::make_session_pool(ctx.db, std::max(16u, a.threads * 2));
   if (!version.is_ok()) return fail(version.status());
   log_event(LogLevel::kInfo, "database",
             R"("backend":")" + std::string(ctx.db->backend()) + R"(","schema_version":)" + std::to_string(*version));
