@@ -4,7 +4,7 @@
 #   GET /api/v1/facilities/{id}   and   a filtered list of 100 (GET /api/v1/facilities?sector=..&limit=100)
 # Prints one JSON line per benchmark (requests/s and latency percentiles in ms).
 #
-#   scripts/bench-http.sh [BUILD_DIR]      env: RATE (total req/s, 500), CONNS (10), THREADS (2),
+#   scripts/bench-http.sh [BUILD_DIR]      env: RATE (total req/s, 500), CONNS (20), THREADS (2),
 #                                                DURATION (30s), SERVER_THREADS (4)
 # wrk (not wrk2) has no rate option: each connection waits 1/(RATE/CONNS) s between requests
 # (bench/http/common.lua), so the offered rate is at most RATE; the achieved rate is printed.
@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"
 CIPMS="$BUILD/cipms"
 RATE="${RATE:-500}"
-CONNS="${CONNS:-10}"
+CONNS="${CONNS:-20}"
 THREADS="${THREADS:-2}"
 DURATION="${DURATION:-30s}"
 SERVER_THREADS="${SERVER_THREADS:-4}"
