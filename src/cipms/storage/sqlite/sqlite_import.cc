@@ -179,20 +179,23 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
   const bool own = !in_tx_;
   if (own) CIPMS_RETURN_IF_ERROR(exec("BEGIN"));
   Status st = [&]() -> Status {
+    // Both tables are read in rowid order (sequential pages) and sorted here: ordering through
+    // the code index would fetch every row at random.
+    std::unordered_map<long long, std::string> org_codes;
+    {
+      Stmt q(db, "SELECT id, code FROM organisations");
+      CIPMS_RETURN_IF_ERROR(q.prepared());
+      while (q.row()) org_codes.emplace(q.col_i64(0), q.col_text(1));
+      CIPMS_RETURN_IF_ERROR(q.status());
+    }
     CIPMS_ASSIGN_OR_RETURN(long long n, scalar(db, "SELECT COUNT(*) FROM facilities"));
-    net.facilities.reserve(n);
-    net.provider_codes.reserve(n);
-    net.authority_codes.reserve(n);
-    std::unordered_map<long long, std::uint32_t> index;  // facility id → position
-    index.reserve(n);
+    std::vector<Facility> rows;
+    rows.reserve(n);
     {
       Stmt q(db,
-             "SELECT f.id, f.code, f.name, f.name_en, f.sector, f.subsector, f.type, "
-             "f.provider_id, f.authority_id, f.county_code, f.address, f.lat, f.lon, "
-             "f.population, f.loss_per_hour, f.mtpd_hours, f.cii, f.grade, f.status, f.version, "
-             "f.created_at, f.updated_at, COALESCE(p.code, ''), COALESCE(a.code, '') "
-             "FROM facilities f LEFT JOIN organisations p ON p.id = f.provider_id "
-             "LEFT JOIN organisations a ON a.id = f.authority_id ORDER BY f.code");
+             "SELECT id, code, name, name_en, sector, subsector, type, provider_id, authority_id, "
+             "county_code, address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, "
+             "status, version, created_at, updated_at FROM facilities");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       while (q.row()) {
         Facility f;
@@ -218,36 +221,74 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
         f.version = q.col_i64(19);
         f.created_at = parse_time(q.col_text(20));
         f.updated_at = parse_time(q.col_text(21));
-        index.emplace(f.id.value, static_cast<std::uint32_t>(net.facilities.size()));
-        net.provider_codes.push_back(q.col_text(22));
-        net.authority_codes.push_back(q.col_text(23));
-        net.facilities.push_back(std::move(f));
+        rows.push_back(std::move(f));
       }
       CIPMS_RETURN_IF_ERROR(q.status());
     }
+    std::vector<std::uint32_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return rows[a].code < rows[b].code; });
+    std::unordered_map<long long, std::uint32_t> index;  // facility id → position in net
+    index.reserve(rows.size());
+    net.facilities.reserve(rows.size());
+    net.provider_codes.reserve(rows.size());
+    net.authority_codes.reserve(rows.size());
+    auto org_code = [&](const std::optional<OrgId>& id) -> std::string {
+      if (!id) return {};
+      auto it = org_codes.find(id->value);
+      return it == org_codes.end() ? std::string() : it->second;
+    };
+    for (std::uint32_t i : order) {
+      index.emplace(rows[i].id.value, static_cast<std::uint32_t>(net.facilities.size()));
+      net.provider_codes.push_back(org_code(rows[i].provider));
+      net.authority_codes.push_back(org_code(rows[i].authority));
+      net.facilities.push_back(std::move(rows[i]));
+    }
+    rows.clear();
+    rows.shrink_to_fit();
+
+    struct DepRow {
+      std::uint32_t consumer;  // position in net.facilities
+      long long id;
+      NetworkSnapshot::Dep dep;
+    };
+    std::vector<DepRow> deps;
     {
+      CIPMS_ASSIGN_OR_RETURN(long long m, scalar(db, "SELECT COUNT(*) FROM dependencies"));
+      deps.reserve(m);
       Stmt q(db,
-             "SELECT f.code, d.resource, d.min_up, d.backup_hours, d.supplier_ids "
-             "FROM dependencies d JOIN facilities f ON f.id = d.consumer_id ORDER BY f.code, d.id");
+             "SELECT id, consumer_id, resource, min_up, backup_hours, supplier_ids "
+             "FROM dependencies");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       while (q.row()) {
-        NetworkSnapshot::Dep d;
-        d.consumer = q.col_text(0);
-        d.resource = q.col_text(1);
-        d.min_up = static_cast<int>(q.col_i64(2));
-        d.backup_hours = q.col_dbl(3);
-        auto* text = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 4));
+        auto c = index.find(q.col_i64(1));
+        if (c == index.end())
+          return Status::internal("dependency " + std::to_string(q.col_i64(0)) +
+                                  " has a missing consumer");
+        DepRow r{c->second, q.col_i64(0), {}};
+        r.dep.consumer = net.facilities[c->second].code;
+        r.dep.resource = q.col_text(2);
+        r.dep.min_up = static_cast<int>(q.col_i64(3));
+        r.dep.backup_hours = q.col_dbl(4);
+        auto* text = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 5));
         for (long long s : parse_ids(text ? text : "")) {
           auto it = index.find(s);
           if (it == index.end())
-            return Status::internal("dependency of " + d.consumer + " names missing facility " +
-                                    std::to_string(s));
-          d.suppliers.push_back(net.facilities[it->second].code);
+            return Status::internal("dependency " + std::to_string(r.id) +
+                                    " names missing facility " + std::to_string(s));
+          r.dep.suppliers.push_back(net.facilities[it->second].code);
         }
-        net.dependencies.push_back(std::move(d));
+        deps.push_back(std::move(r));
       }
       CIPMS_RETURN_IF_ERROR(q.status());
     }
+    // Facilities are in code order, so their positions order consumers by code.
+    std::sort(deps.begin(), deps.end(), [](const DepRow& a, const DepRow& b) {
+      return a.consumer != b.consumer ? a.consumer < b.consumer : a.id < b.id;
+    });
+    net.dependencies.reserve(deps.size());
+    for (auto& r : deps) net.dependencies.push_back(std::move(r.dep));
     return Status::ok();
   }();
   if (own) {
