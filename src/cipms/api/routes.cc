@@ -1,5 +1,6 @@
 #include "cipms/api/routes.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "cipms/api/json_io.h"
@@ -58,7 +59,9 @@ Response Dispatcher::handle(Request& req) const {
     } else if (!route) {
       r = problem(Status::not_found("no such resource: " + req.path), req);
     } else {
-      std::size_t limit = route->pattern == "/api/v1/network/import" ? opt_.max_import_bytes : opt_.max_body_bytes;
+      bool takes_networks = std::find(opt_.import_routes.begin(), opt_.import_routes.end(), route->pattern) !=
+                            opt_.import_routes.end();
+      std::size_t limit = takes_networks ? opt_.max_import_bytes : opt_.max_body_bytes;
       std::optional<Response> stop = auth_ ? auth_(req, *route) : std::nullopt;
       if (stop) {
         r = std::move(*stop);

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "cipms/api/http.h"
 #include "cipms/services/context.h"
@@ -14,7 +16,8 @@ namespace cipms::api {
 
 struct ApiOptions {
   std::size_t max_body_bytes = std::size_t{1} << 20;         // every route but imports: 1 MiB
-  std::size_t max_import_bytes = std::size_t{64} << 20;      // POST /api/v1/network/import
+  std::size_t max_import_bytes = std::size_t{64} << 20;      // routes that take whole networks:
+  std::vector<std::string> import_routes = {"/api/v1/network/import", "/api/v1/simulations"};
 };
 
 // Middleware hook run after routing and before the handler: returns a response to stop the
