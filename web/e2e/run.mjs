@@ -52,7 +52,24 @@ async function pickSupplier() {
   }
   return (await api('/api/v1/facilities?limit=1')).body.items[0]
 }
-const target = await pickSupplier()
+// Prefer a facility whose failure cascades (from the criticality ranking), but not the one that
+// takes down nearly everything.
+async function pickFromRanking() {
+  for (let i = 0; i < 240; i++) {
+    const r = await api('/api/v1/ranking?limit=50')
+    if (r.status === 200) {
+      const e = (r.body.ranking ?? []).find((x) => x.facilities_down >= 10 && x.facilities_down <= 300)
+      if (!e) return undefined
+      const list = await api(`/api/v1/facilities?q=${encodeURIComponent(e.id)}&limit=5`)
+      return list.body.items.find((f) => f.code === e.id)
+    }
+    if (r.status !== 202) return undefined
+    await new Promise((res) => setTimeout(res, 500))
+  }
+  return undefined
+}
+const target = (await pickFromRanking()) ?? (await pickSupplier())
+console.log(`target facility: ${target.code} (id ${target.id})`)
 // The analysis API may land after the registry: without it, its tests are skipped, not failed.
 const simProbe = await api('/api/v1/simulations', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
 const simAvailable = simProbe.status !== 404 && simProbe.status !== 405
@@ -116,7 +133,7 @@ await test('browse, filter, search and sort facilities', async () => {
   await header.click()
   await page.waitForURL(/order=desc/)
   // Search by code.
-  await page.fill('[data-test=search] input', target.code)
+  await page.fill('input[data-test=search], [data-test=search] input', target.code)
   await page.waitForURL(new RegExp('q=' + encodeURIComponent(target.code).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
   await page.click('[data-test=filter-sector] .el-select__suffix, [data-test=filter-sector] .el-select__clear').catch(() => {})
   await page.goto(BASE + '/facilities?q=' + encodeURIComponent(target.code))
@@ -279,7 +296,7 @@ await test('keyboard: skip link, labelled inputs', async () => {
     [...document.querySelectorAll('input, select, textarea')]
       .filter((el) => el.offsetParent !== null && el.type !== 'hidden')
       .filter((el) => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest('label')))
-      .map((el) => el.outerHTML.slice(0, 80)),
+      .map((el) => el.outerHTML.slice(0, 200)),
   )
   assert(unlabeled.length === 0, `inputs without a label: ${unlabeled.join(' | ')}`)
 })

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, buildQuery, problemToFieldErrors, request } from '../src/api/client'
-import { facilitiesUrl, normaliseRanking } from '../src/api/registry'
+import { facilitiesUrl, getRanking, normaliseRanking } from '../src/api/registry'
+import { fakeServer } from './helpers'
 
 afterEach(() => vi.unstubAllGlobals())
 
@@ -82,14 +83,44 @@ describe('request', () => {
 })
 
 describe('normaliseRanking', () => {
-  it('accepts a list under items with facility codes', () => {
-    expect(normaliseRanking({ items: [{ facility: 'P1', population_hours: 10 }, { facility: 'P2' }] })).toEqual([
-      { rank: 1, code: 'P1', id: undefined, name: undefined, population_hours: 10, facilities_down: undefined, exceeded_mtpd: undefined },
-      { rank: 2, code: 'P2', id: undefined, name: undefined, population_hours: undefined, facilities_down: undefined, exceeded_mtpd: undefined },
-    ])
+  it('reads the server shape: {ranking: [{rank, id: code, ...}]}', () => {
+    const r = normaliseRanking({ total: 2, ranking: [{ rank: 1, id: 'NWT-OD-0004', population_hours: 10, facilities_down: 3, economic_loss: 5 }, { rank: 2, id: 'P2' }] })
+    expect(r[0]).toMatchObject({ rank: 1, code: 'NWT-OD-0004', id: undefined, population_hours: 10, facilities_down: 3, economic_loss: 5 })
+    expect(r[1]).toMatchObject({ rank: 2, code: 'P2' })
   })
-  it('accepts a bare array with explicit ranks and numeric ids', () => {
-    const r = normaliseRanking([{ rank: 3, id: 12, code: 'X' }])
-    expect(r[0]).toMatchObject({ rank: 3, id: 12, code: 'X' })
+  it('accepts a list under items with facility codes, ranked by position', () => {
+    expect(normaliseRanking({ items: [{ facility: 'P1' }, { facility: 'P2' }] }).map((e) => [e.rank, e.code])).toEqual([[1, 'P1'], [2, 'P2']])
+  })
+  it('accepts a bare array with numeric ids', () => {
+    expect(normaliseRanking([{ rank: 3, id: 12, code: 'X' }])[0]).toMatchObject({ rank: 3, id: 12, code: 'X' })
+  })
+})
+
+describe('getRanking', () => {
+  it('waits for the ranking job (202) and then reads the page', async () => {
+    let computed = false
+    let polls = 0
+    fakeServer((_m, url) => {
+      if (url.pathname === '/api/v1/ranking') {
+        expect(url.search).toBe('?limit=10&offset=0')
+        return computed
+          ? { body: { total: 3000, limit: 10, offset: 0, ranking: [{ rank: 1, id: 'A' }] } }
+          : { status: 202, body: { id: 'r1', kind: 'ranking', state: 'running', progress: 0.5 } }
+      }
+      if (url.pathname === '/api/v1/jobs/r1') {
+        polls++
+        computed = polls >= 2
+        return { body: { id: 'r1', state: computed ? 'succeeded' : 'running', progress: computed ? 1 : 0.7 } }
+      }
+      return undefined
+    })
+    const seen: number[] = []
+    const r = await getRanking(10, 0, (p) => seen.push(p), 1)
+    expect(r).toMatchObject({ total: 3000, items: [{ rank: 1, code: 'A' }] })
+    expect(seen).toEqual([0.5, 0.7])
+  })
+  it('is undefined when the server has no ranking', async () => {
+    fakeServer(() => undefined)
+    expect(await getRanking()).toBeUndefined()
   })
 })

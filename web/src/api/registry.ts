@@ -1,5 +1,6 @@
 import { API, buildQuery, get, request, type QueryValue, type Tagged } from './client'
-import type { CoreFunction, Dependency, Facility, Page, RankEntry, Taxonomy } from './types'
+import type { CoreFunction, Dependency, Facility, Job, Page, RankEntry, Taxonomy } from './types'
+import { jobDone, jobFailed } from './analysis'
 
 export interface FacilityQuery {
   limit?: number
@@ -39,14 +40,52 @@ export async function findByCode(code: string): Promise<Facility | undefined> {
   return page.items.find((f) => f.code === code)
 }
 
-/** The criticality ranking, normalised; undefined when the server has none (yet). */
-export async function getRanking(): Promise<RankEntry[] | undefined> {
+/**
+ * The criticality ranking (GET /ranking), normalised. The server computes it as a job the first
+ * time after a change (202 + job): this waits for the job, reporting progress, then reads the
+ * page again. undefined when the server has none.
+ */
+export async function getRanking(
+  limit = 50,
+  offset = 0,
+  onProgress: (fraction: number) => void = () => {},
+  pollMs = 500,
+): Promise<{ items: RankEntry[]; total: number } | undefined> {
+  const url = `${API}/ranking${buildQuery({ limit, offset })}`
   try {
-    const raw = await get<unknown>(`${API}/ranking`)
-    return normaliseRanking(raw)
+    for (let i = 0; i < 600; i++) {
+      const raw = await get<Record<string, unknown>>(url)
+      if (raw && typeof raw === 'object' && 'state' in raw && !('ranking' in raw) && !('items' in raw)) {
+        let job = raw as unknown as Job
+        while (!jobDone(job) && !jobFailed(job)) {
+          onProgress(typeof job.progress === 'number' ? job.progress : 0)
+          await new Promise((r) => setTimeout(r, pollMs))
+          job = await get<Job>(`${API}/jobs/${job.id}`)
+        }
+        if (jobFailed(job)) return undefined
+        continue
+      }
+      const items = normaliseRanking(raw)
+      return { items, total: typeof raw?.total === 'number' ? (raw.total as number) : items.length }
+    }
   } catch {
     return undefined
   }
+  return undefined
+}
+
+let fullRanking: { at: number; items: RankEntry[] } | null = null
+/** Every facility's rank (pages of 1,000), kept for a minute. */
+export async function getFullRanking(): Promise<RankEntry[] | undefined> {
+  if (fullRanking && Date.now() - fullRanking.at < 60_000) return fullRanking.items
+  const first = await getRanking(1000, 0)
+  if (!first) return undefined
+  const rest = []
+  for (let off = 1000; off < first.total; off += 1000) rest.push(getRanking(1000, off))
+  const pages = await Promise.all(rest)
+  const items = [first, ...pages].flatMap((p) => p?.items ?? [])
+  fullRanking = { at: Date.now(), items }
+  return items
 }
 
 export function normaliseRanking(raw: unknown): RankEntry[] {
@@ -65,6 +104,7 @@ export function normaliseRanking(raw: unknown): RankEntry[] {
       id: typeof fac === 'number' ? fac : typeof e.id === 'number' ? e.id : undefined,
       name: typeof e.name === 'string' ? e.name : undefined,
       population_hours: e.population_hours as number | undefined,
+      economic_loss: e.economic_loss as number | undefined,
       facilities_down: e.facilities_down as number | undefined,
       exceeded_mtpd: e.exceeded_mtpd as number | undefined,
     }

@@ -146,4 +146,5 @@ export interface RankEntry {
   population_hours?: number
   facilities_down?: number
   exceeded_mtpd?: number
+  economic_loss?: number
 }
