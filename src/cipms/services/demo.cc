@@ -528,6 +528,13 @@ class Generator {
     }
     const auto& ks = kinds();
     for (std::size_t i = 0; i < ks.size(); ++i) kind_index_[ks[i].key] = static_cast<int>(i);
+    // Rules name kinds by key; resolve them once rather than per facility.
+    for (const Kind& k : ks) {
+      std::vector<ResolvedRule> rr;
+      for (const Rule& r : k.rules)
+        rr.push_back({&r, kind(r.supplier), *r.fallback ? kind(r.fallback) : -1, physical(r.resource)});
+      rules_.push_back(std::move(rr));
+    }
   }
 
   NetworkSnapshot run() {
@@ -744,13 +751,13 @@ class Generator {
   }
 
   // Up to n suppliers of kind k near site i, widening the search as needed.
-  std::vector<std::uint32_t> pick(std::size_t i, int k, int n, const Rule& rule) {
+  std::vector<std::uint32_t> pick(std::size_t i, int k, int n, const Rule& rule, bool is_physical) {
     std::vector<std::uint32_t> out;
     if (k < 0) return out;
     const Site& s = sites_[i];
     auto lv = slots(s.county);
     int first = rule.regional ? kRegionLevel : kCounty;
-    int last = physical(rule.resource) ? kIsland : kNation;
+    int last = is_physical ? kIsland : kNation;
     const std::vector<std::uint32_t>* list = nullptr;
     for (int l = first; l <= last; ++l) {
       list = &cand_[k][lv[l]];
@@ -766,7 +773,8 @@ class Generator {
     std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, pos - half);
     std::ptrdiff_t hi = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(list->size()), pos + half);
     const double coslat = std::cos(s.lat * std::numbers::pi / 180);
-    std::vector<std::pair<double, std::uint32_t>> near;
+    std::vector<std::pair<double, std::uint32_t>>& near = near_;  // reused: no allocation per pick
+    near.clear();
     for (std::ptrdiff_t j = lo; j < hi; ++j) {
       std::uint32_t c = (*list)[j];
       if (c == i) continue;
@@ -781,15 +789,16 @@ class Generator {
   }
 
   void add_dependencies(std::size_t i, NetworkSnapshot& net) {
-    const Kind& kd = kinds()[sites_[i].kind];
-    for (const Rule& rule : kd.rules) {
+    for (const ResolvedRule& rr : rules_[sites_[i].kind]) {
+      const Rule& rule = *rr.rule;
       if (rule.p < 1 && rng_.uniform() >= rule.p) continue;
-      std::vector<std::uint32_t> sup = pick(i, kind(rule.supplier), rule.n, rule);
-      if (sup.empty() && *rule.fallback) sup = pick(i, kind(rule.fallback), rule.n, rule);
+      std::vector<std::uint32_t> sup = pick(i, rr.supplier, rule.n, rule, rr.physical);
+      if (sup.empty() && rr.fallback >= 0) sup = pick(i, rr.fallback, rule.n, rule, rr.physical);
       if (sup.empty()) continue;
       NetworkSnapshot::Dep d;
       d.consumer = net.facilities[i].code;
       d.resource = rule.resource;
+      d.suppliers.reserve(sup.size());
       for (std::uint32_t c : sup) d.suppliers.push_back(net.facilities[c].code);
       d.min_up = std::min<int>(rule.k, static_cast<int>(sup.size()));
       d.backup_hours = std::round(rng_.range(rule.backup_lo, rule.backup_hi) * 4) / 4;
@@ -797,8 +806,16 @@ class Generator {
     }
   }
 
+  struct ResolvedRule {
+    const Rule* rule;
+    int supplier, fallback;  // kind indices, -1 for none
+    bool physical;
+  };
+
   DemoOptions opt_;
   Rng rng_;
+  std::vector<std::vector<ResolvedRule>> rules_;  // per kind
+  std::vector<std::pair<double, std::uint32_t>> near_;
   const std::vector<County>& counties_;
   std::vector<CountyMeta> meta_;
   std::map<std::string, int> kind_index_;
