@@ -179,8 +179,9 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
   const bool own = !in_tx_;
   if (own) CIPMS_RETURN_IF_ERROR(exec("BEGIN"));
   Status st = [&]() -> Status {
-    // Both tables are read in rowid order (sequential pages) and sorted here: ordering through
-    // the code index would fetch every row at random.
+    // Facilities come in code order through the code index. Dependencies are read in rowid
+    // order and sorted here on integer keys; a join ordered by consumer code made SQLite
+    // fetch every dependency at random.
     std::unordered_map<long long, std::string> org_codes;
     {
       Stmt q(db, "SELECT id, code FROM organisations");
@@ -195,7 +196,7 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
       Stmt q(db,
              "SELECT id, code, name, name_en, sector, subsector, type, provider_id, authority_id, "
              "county_code, address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, "
-             "status, version, created_at, updated_at FROM facilities");
+             "status, version, created_at, updated_at FROM facilities ORDER BY code");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       while (q.row()) {
         Facility f;
@@ -225,10 +226,6 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
       }
       CIPMS_RETURN_IF_ERROR(q.status());
     }
-    std::vector<std::uint32_t> order(rows.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return rows[a].code < rows[b].code; });
     std::unordered_map<long long, std::uint32_t> index;  // facility id → position in net
     index.reserve(rows.size());
     net.facilities.reserve(rows.size());
@@ -239,7 +236,7 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
       auto it = org_codes.find(id->value);
       return it == org_codes.end() ? std::string() : it->second;
     };
-    for (std::uint32_t i : order) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
       index.emplace(rows[i].id.value, static_cast<std::uint32_t>(net.facilities.size()));
       net.provider_codes.push_back(org_code(rows[i].provider));
       net.authority_codes.push_back(org_code(rows[i].authority));
