@@ -11,7 +11,6 @@ namespace cipms::api {
 namespace {
 
 Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-Json opt_str(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 template <typename Id>
 Json opt_id(const std::optional<Id>& v) {
   return v ? Json(v->value) : Json(nullptr);
@@ -213,32 +212,116 @@ Json to_json(const Organisation& o) {
           {"updated_at", format_utc(o.updated_at)}};
 }
 
-Json to_json(const FacilityView& v) {
+namespace {
+void put_escaped(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+void put_double(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  std::string_view v(buf, static_cast<std::size_t>(end - buf));
+  out += v;
+  if (v.find_first_of(".eE") == std::string_view::npos) out += ".0";  // stays a JSON float, as to_json
+}
+void put_int(std::string& out, std::int64_t i) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, i);
+  out.append(buf, end);
+}
+struct ObjWriter {
+  std::string& out;
+  bool first = true;
+  void key(const char* k) {
+    out += first ? "{\"" : ",\"";
+    first = false;
+    out += k;
+    out += "\":";
+  }
+  void str(const char* k, std::string_view v) { key(k), put_escaped(out, v); }
+  void opt_str(const char* k, const std::string& v) {
+    key(k);
+    if (v.empty()) out += "null";
+    else put_escaped(out, v);
+  }
+  void i64(const char* k, std::int64_t v) { key(k), put_int(out, v); }
+  void dbl(const char* k, double v) { key(k), put_double(out, v); }
+  void opt_dbl(const char* k, const std::optional<double>& v) {
+    key(k);
+    if (v) put_double(out, *v);
+    else out += "null";
+  }
+  template <typename Id>
+  void opt_id(const char* k, const std::optional<Id>& v) {
+    key(k);
+    if (v) put_int(out, v->value);
+    else out += "null";
+  }
+  void boolean(const char* k, bool v) { key(k), out += v ? "true" : "false"; }
+  void end() { out += first ? "{}" : "}"; }
+};
+}  // namespace
+
+void append_json(std::string& out, const FacilityView& v) {
   const Facility& f = v.facility;
-  return {{"id", f.id.value},
-          {"code", f.code},
-          {"name", f.name},
-          {"name_en", f.name_en},
-          {"sector", f.sector},
-          {"subsector", f.subsector},
-          {"type", f.type},
-          {"provider", opt_id(f.provider)},
-          {"provider_code", opt_str(v.provider_code)},
-          {"authority", opt_id(f.authority)},
-          {"authority_code", opt_str(v.authority_code)},
-          {"county_code", f.county_code},
-          {"address", f.address},
-          {"lat", opt(f.lat)},
-          {"lon", opt(f.lon)},
-          {"population", f.population},
-          {"loss_per_hour", f.loss_per_hour},
-          {"mtpd_hours", opt(f.mtpd_hours)},
-          {"cii", f.cii},
-          {"grade", f.grade ? Json(*f.grade) : Json(nullptr)},
-          {"status", lifecycle_code(f.status)},
-          {"version", f.version},
-          {"created_at", format_utc(f.created_at)},
-          {"updated_at", format_utc(f.updated_at)}};
+  ObjWriter w{out};
+  w.i64("id", f.id.value);
+  w.str("code", f.code);
+  w.str("name", f.name);
+  w.str("name_en", f.name_en);
+  w.str("sector", f.sector);
+  w.str("subsector", f.subsector);
+  w.str("type", f.type);
+  w.opt_id("provider", f.provider);
+  w.opt_str("provider_code", v.provider_code);
+  w.opt_id("authority", f.authority);
+  w.opt_str("authority_code", v.authority_code);
+  w.str("county_code", f.county_code);
+  w.str("address", f.address);
+  w.opt_dbl("lat", f.lat);
+  w.opt_dbl("lon", f.lon);
+  w.i64("population", f.population);
+  w.dbl("loss_per_hour", f.loss_per_hour);
+  w.opt_dbl("mtpd_hours", f.mtpd_hours);
+  w.boolean("cii", f.cii);
+  w.key("grade");
+  if (f.grade) put_int(out, *f.grade);
+  else out += "null";
+  w.str("status", lifecycle_code(f.status));
+  w.i64("version", f.version);
+  w.str("created_at", format_utc(f.created_at));
+  w.str("updated_at", format_utc(f.updated_at));
+  w.end();
+}
+
+// The DOM form (PATCH merges into it) is parsed from the writer's output, so the two can
+// never disagree about a field.
+Json to_json(const FacilityView& v) {
+  std::string s;
+  append_json(s, v);
+  return Json::parse(s);
 }
 
 Json to_json(const CoreFunction& c) {
@@ -492,8 +575,17 @@ std::string percent_encode(const std::string& s) {
 }  // namespace
 
 Response list_response(const Request& req, Json items, std::int64_t total, const ListParams& p) {
-  Json body = {{"items", std::move(items)}, {"total", total}, {"limit", p.limit}, {"offset", p.offset}};
-  Response r = json_response(200, dump(body));
+  return list_response_raw(req, dump(items), total, p);
+}
+
+Response list_response_raw(const Request& req, std::string items_json, std::int64_t total, const ListParams& p) {
+  std::string body;
+  body.reserve(items_json.size() + 80);
+  body += "{\"items\":";
+  body += items_json;
+  body += ",\"limit\":" + std::to_string(p.limit) + ",\"offset\":" + std::to_string(p.offset) +
+          ",\"total\":" + std::to_string(total) + "}";
+  Response r = json_response(200, std::move(body));
   auto link = [&](std::int64_t offset, const char* rel) {
     std::string url = req.path + "?";
     for (const auto& [k, v] : req.query)

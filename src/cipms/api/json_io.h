@@ -31,6 +31,9 @@ Json to_json(const CoreFunction& c);
 Json to_json(const DependencyView& d);
 Json to_json(const Taxonomy& t);
 std::string dump(const Json& j);  // compact, invalid UTF-8 replaced
+// The same facility JSON as to_json, written straight into `out` without building a DOM:
+// lists of facilities are the hot path of the API (a list of 100 is ~50 KB).
+void append_json(std::string& out, const FacilityView& f);
 
 // --- readers (into a record whose defaults stand for absent fields) ---
 Status read_organisation(const Json& j, Organisation& out);
@@ -77,5 +80,7 @@ class QueryReader {
 };
 // {"items": [...], "total": N, "limit": L, "offset": O} plus Link headers (first, prev, next, last).
 Response list_response(const Request& req, Json items, std::int64_t total, const ListParams& p);
+// Same, with the items already rendered as a JSON array.
+Response list_response_raw(const Request& req, std::string items_json, std::int64_t total, const ListParams& p);
 
 }  // namespace cipms::api
