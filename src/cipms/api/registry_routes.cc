@@ -126,10 +126,9 @@ struct Crud {
   }
 };
 
-Response created(const Request& req, const std::string& location, const Json& body, std::int64_t version) {
+Response created(const std::string& location, const Json& body, std::int64_t version) {
   Response r = record_response(201, body, version);
   r.headers.emplace_back("Location", location);
-  (void)req;
   return r;
 }
 
@@ -171,7 +170,7 @@ void add_organisation_routes(Router& router, const Svc& svc) {
     if (Status st = read_organisation(*body, o); !st.is_ok()) return problem(st, req);
     auto c = svc->create_organisation(o);
     if (!c.is_ok()) return problem(c.status(), req);
-    return created(req, "/api/v1/organisations/" + std::to_string(c->id.value), to_json(*c), c->version);
+    return created("/api/v1/organisations/" + std::to_string(c->id.value), to_json(*c), c->version);
   });
   Crud<Organisation, Organisation, OrgId>{
       "organisation",
@@ -240,7 +239,7 @@ void add_facility_routes(Router& router, const Svc& svc) {
     if (Status st = read_facility(*body, f); !st.is_ok()) return problem(st, req);
     auto c = svc->create_facility(f);
     if (!c.is_ok()) return problem(c.status(), req);
-    return created(req, "/api/v1/facilities/" + std::to_string(c->facility.id.value), to_json(*c),
+    return created("/api/v1/facilities/" + std::to_string(c->facility.id.value), to_json(*c),
                    c->facility.version);
   });
   Crud<Facility, FacilityView, FacilityId>{
@@ -297,7 +296,7 @@ void add_core_function_routes(Router& router, const Svc& svc) {
     c.facility = FacilityId(*id);
     auto made = svc->create_core_function(c);
     if (!made.is_ok()) return problem(made.status(), req);
-    return created(req, "/api/v1/core-functions/" + std::to_string(made->id.value), to_json(*made), made->version);
+    return created("/api/v1/core-functions/" + std::to_string(made->id.value), to_json(*made), made->version);
   });
   Crud<CoreFunction, CoreFunction, CoreFunctionId>{
       "core function",
@@ -319,7 +318,7 @@ void add_dependency_routes(Router& router, const Svc& svc) {
     if (Status st = read_dependency(*body, d); !st.is_ok()) return problem(st, req);
     auto made = svc->create_dependency(d);
     if (!made.is_ok()) return problem(made.status(), req);
-    return created(req, "/api/v1/dependencies/" + std::to_string(made->dependency.id.value), to_json(*made),
+    return created("/api/v1/dependencies/" + std::to_string(made->dependency.id.value), to_json(*made),
                    made->dependency.version);
   });
   Crud<Dependency, DependencyView, DependencyId>{
