@@ -143,6 +143,17 @@ TEST_F(ApiRegistry, Organisation_StillOwningFacilitiesCannotBeDeleted) {
   EXPECT_EQ(state(), before);
 }
 
+TEST_F(ApiRegistry, Organisation_RenamedCodeShowsInItsFacilitiesAtOnce) {
+  json p = org("ORG-OLDCODE", "provider");
+  json body = facility_body("FAC-RENAMED-ORG");
+  body["provider"] = p["id"];
+  auto f = http_->post_json("/api/v1/facilities", body.dump()).json();
+  EXPECT_EQ(http_->get(id_path("/api/v1/facilities", f)).json()["provider_code"], "ORG-OLDCODE");
+  ASSERT_EQ(http_->patch_json(id_path("/api/v1/organisations", p), R"({"code":"ORG-NEWCODE"})", "\"1\"").status, 200);
+  EXPECT_EQ(http_->get(id_path("/api/v1/facilities", f)).json()["provider_code"], "ORG-NEWCODE");
+  EXPECT_EQ(http_->get("/api/v1/facilities?q=FAC-RENAMED-ORG").json()["items"][0]["provider_code"], "ORG-NEWCODE");
+}
+
 // ------------------------------------------------------------------ facilities
 
 TEST_F(ApiRegistry, Facility_CreateAnswers201WithLocationEtagAndEveryField) {

@@ -3,11 +3,36 @@
 #include <map>
 #include <optional>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "cipms/domain/validation.h"
 
 namespace cipms {
+
+// Organisation id -> code, shared by the requests of one RegistryService.
+struct RegistryOrgCodes {
+  std::mutex mu;
+  std::unordered_map<OrgId, std::string> codes;
+  std::optional<std::string> get(OrgId id) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = codes.find(id);
+    if (it == codes.end()) return std::nullopt;
+    return it->second;
+  }
+  void put(OrgId id, const std::string& code) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (codes.size() > 100000) codes.clear();  // bounded; refilled on demand
+    codes[id] = code;
+  }
+  void forget(OrgId id) {
+    std::lock_guard<std::mutex> lock(mu);
+    codes.erase(id);
+  }
+};
+
+RegistryService::RegistryService(ServiceContext ctx)
+    : ctx_(std::move(ctx)), org_codes_(std::make_shared<RegistryOrgCodes>()) {}
 
 namespace {
 
@@ -55,17 +80,18 @@ Status unprocessable(const char* what, std::vector<FieldError> errs) {
 // Looks codes of organisations and facilities up once per call.
 class CodeCache {
  public:
-  explicit CodeCache(Session& s) : s_(s) {}
+  explicit CodeCache(Session& s, RegistryOrgCodes* shared = nullptr) : s_(s), shared_(shared) {}
   Result<std::string> org(std::optional<OrgId> id) {
     if (!id) return std::string();
-    auto it = orgs_.find(*id);
-    if (it != orgs_.end()) return it->second;
+    if (shared_)
+      if (auto code = shared_->get(*id)) return *code;
     auto o = s_.get_organisation(*id);
     if (!o.is_ok()) {
       if (o.status().code() == Code::kNotFound) return std::string();  // dangling: show no code
       return o.status();
     }
-    return orgs_[*id] = o->code;
+    if (shared_) shared_->put(*id, o->code);
+    return o->code;
   }
   Result<std::string> facility(FacilityId id) {
     auto it = facs_.find(id);
@@ -80,7 +106,7 @@ class CodeCache {
 
  private:
   Session& s_;
-  std::unordered_map<OrgId, std::string> orgs_;
+  RegistryOrgCodes* shared_;
   std::unordered_map<FacilityId, std::string> facs_;
 };
 
@@ -224,6 +250,12 @@ Result<Organisation> RegistryService::create_organisation(const Organisation& in
 }
 
 Result<Organisation> RegistryService::update_organisation(const Organisation& in, std::int64_t expected) {
+  // Forgotten again after the commit: a reader may have cached the old code in between.
+  struct ForgetAfter {
+    RegistryOrgCodes& c;
+    OrgId id;
+    ~ForgetAfter() { c.forget(id); }
+  } forget_after{*org_codes_, in.id};
   return in_transaction<Organisation>(ctx_, [&](Session& s) -> Result<Organisation> {
     CIPMS_ASSIGN_OR_RETURN(Organisation cur, s.get_organisation(in.id));
     CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "organisation", in.id.value));
@@ -233,6 +265,7 @@ Result<Organisation> RegistryService::update_organisation(const Organisation& in
     CIPMS_RETURN_IF_ERROR(check_organisation(s, o, errs));
     if (!errs.empty()) return unprocessable("organisation", std::move(errs));
     CIPMS_RETURN_IF_ERROR(check_unique_code(s.find_organisation_by_code(o.code), o.id, "organisation"));
+    org_codes_->forget(o.id);
     return s.update_organisation(o, expected, ctx_.clock->now());
   });
 }
@@ -241,6 +274,7 @@ Status RegistryService::delete_organisation(OrgId id, std::int64_t expected) {
   return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_ASSIGN_OR_RETURN(Organisation cur, s.get_organisation(id));
            CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "organisation", id.value));
+           org_codes_->forget(id);
            CIPMS_RETURN_IF_ERROR(s.delete_organisation(id, expected));
            return Unit{};
          })
@@ -252,7 +286,7 @@ Status RegistryService::delete_organisation(OrgId id, std::int64_t expected) {
 Result<FacilityView> RegistryService::get_facility(FacilityId id) {
   return with_session<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
     CIPMS_ASSIGN_OR_RETURN(Facility f, s.get_facility(id));
-    CodeCache cache(s);
+    CodeCache cache(s, org_codes_.get());
     return facility_view(cache, std::move(f));
   });
 }
@@ -260,7 +294,7 @@ Result<FacilityView> RegistryService::get_facility(FacilityId id) {
 Result<Page<FacilityView>> RegistryService::list_facilities(const FacilityFilter& filter) {
   return with_session<Page<FacilityView>>(ctx_, [&](Session& s) -> Result<Page<FacilityView>> {
     CIPMS_ASSIGN_OR_RETURN(Page<Facility> page, s.list_facilities(filter));
-    CodeCache cache(s);
+    CodeCache cache(s, org_codes_.get());
     Page<FacilityView> out;
     out.total = page.total;
     out.items.reserve(page.items.size());
@@ -281,7 +315,7 @@ Result<FacilityView> RegistryService::create_facility(const Facility& in) {
     if (!errs.empty()) return unprocessable("facility", std::move(errs));
     CIPMS_RETURN_IF_ERROR(check_unique_code(s.find_facility_by_code(f.code), FacilityId(), "facility"));
     CIPMS_ASSIGN_OR_RETURN(Facility created, s.create_facility(f, ctx_.clock->now()));
-    CodeCache cache(s);
+    CodeCache cache(s, org_codes_.get());
     return facility_view(cache, std::move(created));
   });
 }
@@ -297,7 +331,7 @@ Result<FacilityView> RegistryService::update_facility(const Facility& in, std::i
     if (!errs.empty()) return unprocessable("facility", std::move(errs));
     CIPMS_RETURN_IF_ERROR(check_unique_code(s.find_facility_by_code(f.code), f.id, "facility"));
     CIPMS_ASSIGN_OR_RETURN(Facility updated, s.update_facility(f, expected, ctx_.clock->now()));
-    CodeCache cache(s);
+    CodeCache cache(s, org_codes_.get());
     return facility_view(cache, std::move(updated));
   });
 }
@@ -308,7 +342,7 @@ Status RegistryService::delete_facility(FacilityId id, std::int64_t expected) {
            CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "facility", id.value));
            CIPMS_ASSIGN_OR_RETURN(auto supplied, s.list_dependencies_supplied_by(id));
            if (!supplied.empty()) {
-             CodeCache cache(s);
+             CodeCache cache(s, org_codes_.get());
              CIPMS_ASSIGN_OR_RETURN(std::string consumer, cache.facility(supplied.front().consumer));
              return Status::conflict("facility " + cur.code + " still supplies " +
                                      std::to_string(supplied.size()) + " dependencies (e.g. " +
@@ -375,7 +409,7 @@ Status RegistryService::delete_core_function(CoreFunctionId id, std::int64_t exp
 Result<DependencyView> RegistryService::get_dependency(DependencyId id) {
   return with_session<DependencyView>(ctx_, [&](Session& s) -> Result<DependencyView> {
     CIPMS_ASSIGN_OR_RETURN(Dependency d, s.get_dependency(id));
-    CodeCache cache(s);
+    CodeCache cache(s, org_codes_.get());
     return dependency_view(cache, std::move(d));
   });
 }
@@ -417,7 +451,7 @@ Result<DependencyView> RegistryService::create_dependency(const Dependency& in) 
     CIPMS_RETURN_IF_ERROR(check_dependency(s, d, errs));
     if (!errs.empty()) return unprocessable("dependency", std::move(errs));
     CIPMS_ASSIGN_OR_RETURN(Dependency created, s.create_dependency(d, ctx_.clock->now()));
-    CodeCache cache(s);
+    CodeCache cache(s, org_codes_.get());
     return dependency_view(cache, std::move(created));
   });
 }
@@ -432,7 +466,7 @@ Result<DependencyView> RegistryService::update_dependency(const Dependency& in, 
     CIPMS_RETURN_IF_ERROR(check_dependency(s, d, errs));
     if (!errs.empty()) return unprocessable("dependency", std::move(errs));
     CIPMS_ASSIGN_OR_RETURN(Dependency updated, s.update_dependency(d, expected, ctx_.clock->now()));
-    CodeCache cache(s);
+    CodeCache cache(s, org_codes_.get());
     return dependency_view(cache, std::move(updated));
   });
 }

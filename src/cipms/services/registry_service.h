@@ -11,10 +11,14 @@
 // missing id, kConflict for a duplicate code or a record still referenced.
 //
 // Reads return "views": the record plus the codes of the records it refers to, for display.
+// Organisation codes are cached per service instance (lists of facilities would otherwise
+// look the same few organisations up on every request); writes through this service keep the
+// cache right, a code changed by another process shows in views only after a restart.
 // Thread-safe: every call takes its own Session from the Database.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,7 +40,7 @@ struct DependencyView {
 
 class RegistryService {
  public:
-  explicit RegistryService(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  explicit RegistryService(ServiceContext ctx);
 
   Result<Taxonomy> taxonomy();
 
@@ -76,6 +80,7 @@ class RegistryService {
 
  private:
   ServiceContext ctx_;
+  std::shared_ptr<struct RegistryOrgCodes> org_codes_;
 };
 
 }  // namespace cipms
