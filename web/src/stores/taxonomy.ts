@@ -10,6 +10,8 @@ export function localName(e: { name: string; name_en: string } | undefined, fall
   return (en ? e.name_en || e.name : e.name || e.name_en) || fallback
 }
 
+let pending: Promise<void> | null = null
+
 export const useTaxonomy = defineStore('taxonomy', {
   state: () => ({ tax: null as Taxonomy | null, error: '' as string, loading: false }),
   getters: {
@@ -17,17 +19,25 @@ export const useTaxonomy = defineStore('taxonomy', {
     counties: (s): County[] => s.tax?.counties ?? [],
   },
   actions: {
-    async load() {
-      if (this.tax || this.loading) return
-      this.loading = true
-      try {
-        this.tax = await getTaxonomy()
-        this.error = ''
-      } catch (e) {
-        this.error = (e as Error).message
-      } finally {
-        this.loading = false
+    /** Loads once; concurrent callers share the one request and all wait for it. */
+    load(): Promise<void> {
+      if (this.tax) return Promise.resolve()
+      if (!pending) {
+        this.loading = true
+        pending = getTaxonomy()
+          .then((t) => {
+            this.tax = t
+            this.error = ''
+          })
+          .catch((e) => {
+            this.error = (e as Error).message
+          })
+          .finally(() => {
+            this.loading = false
+            pending = null
+          })
       }
+      return pending
     },
     subsectorsOf(sector: string): TaxonomyEntry[] {
       const all = this.tax?.subsectors ?? []
