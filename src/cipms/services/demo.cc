@@ -191,7 +191,7 @@ const std::vector<Kind>& kinds() {
     {"SW", "switching_centre", "communications", "telecom", "電信機房", "Telecom Exchange", 0.08, 0, true,
      "", 1e5, 1e6, 4, Served::kTelecom, 1, "CHT", "MODA",
      {{"electricity", "DS", "PP", 2, 1, 4, 8, false}, {"telecom", "MC", "", 3, 1, 0, 0, true},
-      {"fuel", "OD", "", 1, 1, 24, 24, true}}},
+      {"fuel", "OD", "", 2, 1, 48, 72, true}}},
     {"MC", "mobile_core", "communications", "telecom", "行動核心網路機房", "Mobile Core", 0.004, 0, false,
      "PEN:0,KIN:0,LIE:0", 2e6, 8e6, 2, Served::kNone, 0, "CHT|TWM|FET", "MODA",
      {{"electricity", "PS", "", 2, 1, 4, 8, false}, {"telecom", "IX", "", 2, 1, 0, 0, true}}},
