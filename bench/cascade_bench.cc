@@ -66,10 +66,12 @@ int main(int argc, char** argv) {
     }
     std::printf("{\"bench\":\"cascade_vs_bfs\",\"scenario\":\"%s\",\"damaged_events\":%zu,\"horizon\":%.0f,"
                 "\"engine_s\":%.3f,\"bfs_s\":%.3f,\"ratio\":%.2f,\"outages\":%zu,\"instants\":%lld,"
-                "\"touched_nodes\":%lld,\"touched_deps\":%lld,\"bfs_reached\":%lld}\n",
+                "\"touched_nodes\":%lld,\"touched_deps\":%lld,\"loop_rounds\":%lld,\"loop_region\":%lld,"
+                "\"bfs_reached\":%lld}\n",
                 kind, events.size(), horizon, best_engine, best_bfs, best_engine / best_bfs, outages,
                 static_cast<long long>(stats.instants), static_cast<long long>(stats.touched_nodes),
-                static_cast<long long>(stats.touched_deps), static_cast<long long>(reached));
+                static_cast<long long>(stats.touched_deps), static_cast<long long>(stats.loop_rounds),
+                static_cast<long long>(stats.loop_region), static_cast<long long>(reached));
   }
   double rss, peak_all;
   bench::rss_mb(&rss, &peak_all);

@@ -116,50 +116,93 @@ void CascadeEngine::set_up(std::int32_t v) {
   }
 }
 
-// Loop recovery: the down, undamaged part of seed's strongly connected component reachable
-// from seed is assumed up, then members that still violate rule 4 are pruned until none does.
-// What survives is the largest self-supporting set there (greatest fixed point).
-bool CascadeEngine::try_loop_recovery(std::int32_t seed, double t) {
-  const std::int32_t comp = g_.scc(seed);
-  if (++region_gen_ == 0) {
-    std::fill(region_stamp_.begin(), region_stamp_.end(), 0);
-    region_gen_ = 1;
+// Whether v could survive this round's loop recovery at all: every dependency is available
+// already, or would be if every supplier that can be in the optimistic region came up. Only
+// down, undamaged nodes on a loop (not yet ruled out) can be there: a node on no loop comes
+// up by forward propagation alone, which has run dry when a round starts. A node failing this
+// would be peeled anyway, so it is neither a seed nor expanded into; that keeps the region
+// away from the bulk of a big down component whose members wait for damaged facilities or
+// for nodes below them in the supply chain. The survivors of the round are unchanged.
+bool CascadeEngine::could_recover(std::int32_t v, double t) const {
+  for (std::int32_t d : g_.consumed(v)) {
+    const std::int32_t k = g_.min_up(d);
+    if (cnt_[d] >= k || covered(d, t)) continue;
+    std::int32_t potential = cnt_[d];
+    for (std::int32_t s : g_.suppliers(d))
+      if (!up_[s] && damage_[s] == 0 && g_.on_cycle(s) && region_stamp_[s] != region_gen_ + 1 &&
+          ++potential >= k)
+        break;
+    if (potential < k) return false;
   }
+  return true;
+}
+
+// Loop recovery for every seed of one round together: the down, undamaged nodes reachable
+// from the seeds inside their strongly connected components (and able to recover at all) are
+// assumed up, then members that still violate rule 4 are peeled by a worklist until none
+// does. What survives is the largest self-supporting set there (greatest fixed point). One
+// region and one peel per round instead of one per seed: each node is expanded and peeled at
+// most once, so a round costs O(region + its edges) however many seeds share a loop.
+//
+// region_stamp_: region_gen_ = in the region and still tentatively up; region_gen_ + 1 =
+// ruled out (failed could_recover, or peeled). cnt_ counts tentative members while peeling,
+// so a peeled node leaves no trace and only survivors are touched.
+void CascadeEngine::recover_loops(double t) {
+  region_gen_ += 2;
+  if (region_gen_ < 2) {  // wrapped: forget every stamp
+    std::fill(region_stamp_.begin(), region_stamp_.end(), 0);
+    region_gen_ = 2;
+  }
+  const std::uint32_t in = region_gen_, out = region_gen_ + 1;
   region_.clear();
-  region_.push_back(seed);
-  region_stamp_[seed] = region_gen_;
+  auto consider = [&](std::int32_t v) {
+    if (region_stamp_[v] == in || region_stamp_[v] == out || up_[v] || damage_[v] > 0) return;
+    region_stamp_[v] = could_recover(v, t) ? in : out;
+    if (region_stamp_[v] == in) region_.push_back(v);
+  };
+  for (std::int32_t v : seeds_) consider(v);
   for (std::size_t i = 0; i < region_.size(); ++i) {
-    for (std::int32_t d : g_.supplied(region_[i])) {
+    const std::int32_t v = region_[i], comp = g_.scc(v);
+    for (std::int32_t d : g_.supplied(v)) {
       const std::int32_t c = g_.consumer(d);
-      if (region_stamp_[c] == region_gen_ || up_[c] || damage_[c] > 0 || g_.scc(c) != comp) continue;
-      region_stamp_[c] = region_gen_;
-      region_.push_back(c);
+      if (g_.scc(c) == comp) consider(c);
     }
   }
-  for (std::int32_t v : region_) set_up(v);
+  if (region_.empty()) return;
+  ++stats_.loop_rounds;
+  stats_.loop_region += static_cast<std::int64_t>(region_.size());
+  for (std::int32_t v : region_)
+    for (std::int32_t d : g_.supplied(v)) ++cnt_[d];
   std::vector<std::int32_t>& stack = stack_;
-  stack.assign(region_.begin(), region_.end());
+  stack.clear();
+  for (std::int32_t v : region_)
+    if (!node_ok(v, t)) stack.push_back(v);
   while (!stack.empty()) {
     const std::int32_t v = stack.back();
     stack.pop_back();
-    if (!up_[v] || node_ok(v, t)) continue;
-    set_down(v);
+    if (region_stamp_[v] != in) continue;
+    region_stamp_[v] = out;
     for (std::int32_t d : g_.supplied(v)) {
       const std::int32_t c = g_.consumer(d);
-      if (region_stamp_[c] == region_gen_ && up_[c] && cnt_[d] < g_.min_up(d) && !covered(d, t))
-        stack.push_back(c);
+      // Only the drop below min_up can newly break d; the consumer is queued once per drop.
+      if (--cnt_[d] == g_.min_up(d) - 1 && region_stamp_[c] == in && !covered(d, t)) stack.push_back(c);
     }
   }
-  bool any = false;
+  for (std::int32_t v : region_) {
+    if (region_stamp_[v] != in) continue;
+    touch_node(v);
+    up_[v] = 1;
+    for (std::int32_t d : g_.supplied(v)) touch_dep(d);
+  }
+  // Members of the region (peeled or not) and ruled-out nodes were judged with every survivor
+  // up: only consumers outside can gain from the survivors.
   for (std::int32_t v : region_) {
     if (!up_[v]) continue;
-    any = true;
-    // Pruned members of the region were judged with every survivor up: only consumers
-    // outside the region can gain from the survivors.
-    for (std::int32_t d : g_.supplied(v))
-      if (region_stamp_[g_.consumer(d)] != region_gen_) enqueue_consumer(d);
+    for (std::int32_t d : g_.supplied(v)) {
+      const std::int32_t c = g_.consumer(d);
+      if (region_stamp_[c] != in && region_stamp_[c] != out) enqueue_consumer(d);
+    }
   }
-  return any;
 }
 
 // After a supplier of d came up: its consumer may come up (forward check), or, when it lies
@@ -195,23 +238,30 @@ void CascadeEngine::process_instant(double t) {
       if (up_[c] && cnt_[d] < g_.min_up(d) && !covered(d, t)) stack.push_back(c);
     }
   }
-  // 2. Recoveries: forward propagation from repaired nodes; loop recovery inside SCCs.
+  // 2. Recoveries: forward propagation from repaired nodes until nothing more comes up that
+  // way; the nodes on loops it could not raise are then the seeds of one batched loop
+  // recovery, whose survivors feed the next round of forward propagation.
   work_.clear();
   for (std::int32_t v : repaired_) {
     if (up_[v] || damage_[v] > 0 || queued_[v] == instant_) continue;
     queued_[v] = instant_;
     work_.push_back(v);
   }
-  for (std::size_t i = 0; i < work_.size(); ++i) {
-    const std::int32_t c = work_[i];
-    queued_[c] = 0;  // may be queued again by a later increase
-    if (up_[c] || damage_[c] > 0) continue;
-    if (node_ok(c, t)) {
-      set_up(c);
-      for (std::int32_t d : g_.supplied(c)) enqueue_consumer(d);
-    } else if (g_.on_cycle(c)) {
-      try_loop_recovery(c, t);
+  while (!work_.empty()) {
+    seeds_.clear();
+    for (std::size_t i = 0; i < work_.size(); ++i) {
+      const std::int32_t c = work_[i];
+      queued_[c] = 0;  // may be queued again by a later increase
+      if (up_[c] || damage_[c] > 0) continue;
+      if (node_ok(c, t)) {
+        set_up(c);
+        for (std::int32_t d : g_.supplied(c)) enqueue_consumer(d);
+      } else if (g_.on_cycle(c)) {
+        seeds_.push_back(c);
+      }
     }
+    work_.clear();
+    if (!seeds_.empty()) recover_loops(t);
   }
 }
 

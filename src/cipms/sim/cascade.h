@@ -62,6 +62,8 @@ struct CascadeStats {
   std::int64_t instants = 0;
   std::int64_t touched_nodes = 0;  // distinct nodes whose state was modified
   std::int64_t touched_deps = 0;   // distinct dependencies whose state was modified
+  std::int64_t loop_rounds = 0;    // batched loop recoveries (at most a few per instant)
+  std::int64_t loop_region = 0;    // nodes assumed up by them, summed over rounds
 };
 
 // Checks events against the graph: node in range, finite and non-negative times, finite
@@ -96,7 +98,8 @@ class CascadeEngine {
   void set_down(std::int32_t v);
   void set_up(std::int32_t v);
   void process_instant(double t);
-  bool try_loop_recovery(std::int32_t seed, double t);
+  bool could_recover(std::int32_t v, double t) const;
+  void recover_loops(double t);
   void enqueue_consumer(std::int32_t d);
   void next_instant_stamp();
   void finalize_instant(double t, CascadeResult& out);
@@ -126,7 +129,7 @@ class CascadeEngine {
   std::uint32_t instant_ = 0;
   std::vector<std::int32_t> inst_nodes_, inst_deps_;
   std::vector<std::int32_t> newly_damaged_, repaired_, expired_;
-  std::vector<std::int32_t> work_, region_, stack_, ev_;
+  std::vector<std::int32_t> work_, seeds_, region_, stack_, ev_;
   std::vector<std::uint32_t> region_stamp_;
   std::uint32_t region_gen_ = 0;
   std::vector<Expiry> heap_;  // min-heap on t (std::push_heap with std::greater)
