@@ -11,8 +11,9 @@
 //
 // CascadeEngine is event-driven: up-supplier counters per dependency, a heap of backup
 // expiries with generation counters (lazy deletion), down-propagation for losses, and for
-// recoveries forward propagation plus an optimistic expand-and-prune restricted to the
-// strongly connected component (loops that can run again come back together). State is
+// recoveries forward propagation plus, once it runs dry, one optimistic expand-and-prune for
+// all loop seeds of the round together, restricted to their strongly connected components and
+// to nodes that could recover at all (loops that can run again come back together). State is
 // reset only where a run touched it, so one engine can run many small scenarios cheaply.
 // An engine is not thread-safe; use one per thread over a shared graph.
 #pragma once
