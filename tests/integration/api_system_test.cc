@@ -3,11 +3,13 @@
 // web UI's static files, the access log and a graceful stop on SIGTERM.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -130,12 +132,17 @@ TEST_F(ApiSystem, EveryAnswerCarriesSecurityHeadersAndARequestId) {
 
 TEST_F(ApiSystem, AccessLogHasOneStructuredLinePerRequest) {
   http_->get("/api/v1/facilities?limit=3", {{"X-Request-Id", "log-check-1"}});
-  std::string log = server_->log();
-  std::istringstream lines(log);
+  // The line is written just after the answer is sent: give it a moment.
+  std::string log;
   json found;
-  for (std::string line; std::getline(lines, line);) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_object() && j.value("request_id", "") == "log-check-1") found = j;
+  for (int attempt = 0; attempt < 100 && !found.is_object(); ++attempt) {
+    if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    log = server_->log();
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+      json j = json::parse(line, nullptr, false);
+      if (j.is_object() && j.value("request_id", "") == "log-check-1") found = j;
+    }
   }
   ASSERT_TRUE(found.is_object()) << log.substr(0, 2000);
   EXPECT_EQ(found["event"], "http_request");
