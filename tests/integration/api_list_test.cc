@@ -164,6 +164,9 @@ TEST_F(ApiList, Facilities_SearchMatchesCodesAndChineseOrEnglishNames) {
   EXPECT_EQ(codes("q=" + url_encode("醫院")), (std::vector<std::string>{"L-HSP-01", "L-HSP-02"}));
   EXPECT_EQ(codes("q=kaohsiung"), (std::vector<std::string>{"L-HSP-02", "L-TEL-02"}));  // case-insensitive
   EXPECT_EQ(codes("q=L-WTR"), (std::vector<std::string>{"L-WTR-01", "L-WTR-02"}));
+  EXPECT_EQ(codes("q=Taipei+Water"), (std::vector<std::string>{"L-WTR-01"}));  // form encoding, as browsers send
+  EXPECT_EQ(codes("q=Taipei%20Water"), (std::vector<std::string>{"L-WTR-01"}));
+  EXPECT_EQ(total("q=a:b,c"), 0);  // unencoded reserved characters are tolerated
   EXPECT_EQ(codes("q=" + url_encode("發電") + "&county=64000"), (std::vector<std::string>{"L-PWR-02"}));
   EXPECT_EQ(total("q=nothing-like-this"), 0);
 }

@@ -123,7 +123,7 @@ restinio::request_handling_status_t handle(const Dispatcher& d, const std::strin
   Response resp;
   std::string decoded_path;
   auto dp = percent_decode(hdr.path());
-  auto q = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(hdr.query());
+  auto q = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(hdr.query());
   if (!dp || !q) {
     resp = to_problem(400, "invalid_argument", "the request target is not correctly percent-encoded", req);
   } else {
