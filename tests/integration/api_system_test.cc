@@ -120,7 +120,12 @@ TEST_F(ApiSystem, EveryAnswerCarriesSecurityHeadersAndARequestId) {
   for (const char* path : {"/healthz", "/api/v1/facilities", "/api/v1/nothing", "/api/v1/facilities/99999"}) {
     auto r = http_->get(path);
     EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << path;
-    EXPECT_EQ(r.header("content-security-policy"), "default-src 'self'; frame-ancestors 'none'") << path;
+    // Scripts only from our origin (no inline script); inline styles and data: images are
+    // allowed because Element Plus and MapLibre set them at run time.
+    EXPECT_EQ(r.header("content-security-policy"),
+              "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+              "worker-src 'self' blob:; frame-ancestors 'none'")
+        << path;
     EXPECT_FALSE(r.header("referrer-policy").empty()) << path;
     EXPECT_FALSE(r.header("x-request-id").empty()) << path;
   }

@@ -30,7 +30,7 @@ Dispatcher::Dispatcher(Router router, ApiOptions opt) : router_(std::move(router
 
 void add_security_headers(Response& r) {
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+  r.headers.emplace_back("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; frame-ancestors 'none'");
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
 }
 
