@@ -13,6 +13,7 @@
 #include "cipms/domain/seed.h"
 #include "cipms/storage/store.h"
 #include "support/paths.h"
+#include "support/postgres_server.h"
 
 namespace cipms {
 namespace {
@@ -29,6 +30,14 @@ std::vector<BackendCase> backends() {
   return {
       {"sqlite",
        [](const fs::path& dir) { return Database::open("sqlite:" + (dir / "cipms.db").string()); }},
+      // One server per test process (support/postgres_server.h), a fresh database per call.
+      {"postgresql",
+       [](const fs::path&) -> Result<std::unique_ptr<Database>> {
+         auto& server = testing::PostgresServer::instance();
+         std::string url = server.create_database();
+         if (url.empty()) return Status::internal("test PostgreSQL server: " + server.error());
+         return Database::open(url);
+       }},
   };
 }
 

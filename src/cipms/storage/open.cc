@@ -1,5 +1,6 @@
 #include <string>
 
+#include "cipms/storage/postgres/pg_database.h"
 #include "cipms/storage/sqlite/sqlite_database.h"
 #include "cipms/storage/store.h"
 
@@ -7,7 +8,7 @@ namespace cipms {
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& url) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    return Status::invalid("PostgreSQL back end is not built into this version: " + url);
+    return open_postgres_database(url);
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) return Status::invalid("empty database path");
   return open_sqlite_database(path);

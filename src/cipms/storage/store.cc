@@ -19,4 +19,12 @@ Status Session::transact(const std::function<Status()>& fn) {
   return commit();
 }
 
+Status Database::backup(const std::string&) {
+  return Status::internal(std::string("backup is not supported by the ") + backend() + " back end");
+}
+
+Status Database::restore(const std::string&) {
+  return Status::internal(std::string("restore is not supported by the ") + backend() + " back end");
+}
+
 }  // namespace cipms

@@ -159,7 +159,7 @@ class Database {
  public:
   virtual ~Database() = default;
   // Opens (creating if needed) the database at `url`: a file path or "sqlite:PATH" for SQLite;
-  // "postgresql://..." for PostgreSQL once storage/postgres exists. Does not migrate.
+  // "postgresql://..." or "postgres://..." (libpq URI) for PostgreSQL. Does not migrate.
   static Result<std::unique_ptr<Database>> open(const std::string& url);
 
   // Applies pending migrations in order; returns the schema version reached.
@@ -169,6 +169,15 @@ class Database {
   virtual Result<std::unique_ptr<Session>> session() = 0;
   // "sqlite" or "postgresql".
   virtual const char* backend() const = 0;
+
+  // Backups (additive; default: kUnimplemented-style kInternal for back ends without them).
+  // backup writes a consistent copy of the whole database to the file `path` while it stays
+  // in use (SQLite: online backup API; PostgreSQL: pg_dump -Fc), replacing the file only when
+  // complete. restore replaces the database's contents with the file's in one step: a missing
+  // or unreadable file is kInvalidArgument and leaves the database unchanged. Sessions opened
+  // before a restore should be discarded.
+  virtual Status backup(const std::string& path);
+  virtual Status restore(const std::string& path);
 };
 
 }  // namespace cipms

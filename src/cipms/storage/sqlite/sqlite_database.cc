@@ -139,6 +139,34 @@ Result<int> applied_version(::sqlite3* db) {
   return v;
 }
 
+// Copies the main database of `src` into a new file at `path` (online backup API).
+Status copy_database(::sqlite3* src, const std::string& path, bool /*into_file*/) {
+  ::sqlite3* dst = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(dst);
+    return Status::invalid("cannot create backup file " + path + ": " + sqlite3_errstr(rc));
+  }
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+  if (!b) {
+    Status st = Status::internal(std::string("backup: ") + sqlite3_errmsg(dst));
+    sqlite3_close(dst);
+    return st;
+  }
+  // Steps of 1024 pages with a short pause while busy, so writers are not starved.
+  do {
+    rc = sqlite3_backup_step(b, 1024);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  // The copy keeps the source's WAL mode; a backup file is better as one self-contained file.
+  if (rc == SQLITE_DONE) rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
+  sqlite3_close(dst);
+  if (rc != SQLITE_DONE && rc != SQLITE_OK)
+    return Status::internal(std::string("backup failed: ") + sqlite3_errstr(rc));
+  return Status::ok();
+}
+
 class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
@@ -195,6 +223,67 @@ class SqliteDatabase final : public Database {
   }
 
   const char* backend() const override { return "sqlite"; }
+
+  // Online backup API: pages are copied while other connections keep reading and writing; a
+  // write in between restarts the copy, so the result is one consistent snapshot.
+  Status backup(const std::string& path) override {
+    CIPMS_ASSIGN_OR_RETURN(auto s, connect(path_));
+    std::string tmp = path + ".partial";
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    Status st = copy_database(native_handle(*s), tmp, /*into_file=*/true);
+    if (!st.is_ok()) {
+      std::filesystem::remove(tmp, ec);
+      return st;
+    }
+    std::filesystem::rename(tmp, path, ec);  // a failed backup never replaces a good file
+    if (ec) return Status::internal("cannot write " + path + ": " + ec.message());
+    return Status::ok();
+  }
+
+  Status restore(const std::string& path) override {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      return Status::invalid("backup file " + path + " does not exist or is not a file");
+    // Check the file before touching the database: a SQLite file, intact, made by cipms.
+    ::sqlite3* in = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &in, SQLITE_OPEN_READONLY, nullptr);
+    Status ok = [&]() -> Status {
+      if (rc != SQLITE_OK) return Status::invalid("cannot open backup file " + path);
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(in, "PRAGMA quick_check", -1, &st, nullptr) != SQLITE_OK)
+        return Status::invalid("not a SQLite database: " + path + ": " + sqlite3_errmsg(in));
+      std::string verdict;
+      if (sqlite3_step(st) == SQLITE_ROW)
+        verdict = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      else verdict = sqlite3_errmsg(in);
+      sqlite3_finalize(st);
+      if (verdict != "ok") return Status::invalid("backup file " + path + " is corrupt: " + verdict);
+      if (sqlite3_prepare_v2(in, "SELECT COUNT(*) FROM schema_migrations", -1, &st, nullptr) != SQLITE_OK)
+        return Status::invalid("backup file " + path + " is not a cipms database");
+      sqlite3_finalize(st);
+      return Status::ok();
+    }();
+    if (!ok.is_ok()) {
+      sqlite3_close(in);
+      return ok;
+    }
+    CIPMS_ASSIGN_OR_RETURN(auto s, connect(path_));
+    // The backup API copies into the target in one write transaction: all or nothing.
+    sqlite3_backup* b = sqlite3_backup_init(native_handle(*s), "main", in, "main");
+    if (!b) {
+      Status st = status_from_sqlite(native_handle(*s), sqlite3_errcode(native_handle(*s)),
+                                     std::string("restore: ") + sqlite3_errmsg(native_handle(*s)));
+      sqlite3_close(in);
+      return st;
+    }
+    rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    sqlite3_close(in);
+    if (rc != SQLITE_DONE)
+      return status_from_sqlite(native_handle(*s), rc, std::string("restore: ") + sqlite3_errstr(rc));
+    return Status::ok();
+  }
 
  private:
   std::string path_;
