@@ -16,6 +16,7 @@
 
 #include "support/http_client.h"
 #include "support/paths.h"
+#include "support/postgres_server.h"
 
 namespace cipms::testing {
 
@@ -45,6 +46,15 @@ std::vector<char*> argv_of(std::vector<std::string>& args) {
 
 ServerProcess::ServerProcess(ServerProcessOptions opt) {
   dir_ = make_temp_dir("cipms-api-test");
+  db_url_ = db_path().string();
+  if (test_db_is_postgres()) {
+    auto& pg = PostgresServer::instance();
+    db_url_ = pg.create_database();
+    if (db_url_.empty()) {
+      error_ = "test PostgreSQL server: " + pg.error();
+      return;
+    }
+  }
   // The port can be taken between free_port() and the server's bind: try a few.
   for (int attempt = 0; attempt < 3; ++attempt)
     if (start_once(opt)) return;
@@ -53,7 +63,7 @@ ServerProcess::ServerProcess(ServerProcessOptions opt) {
 bool ServerProcess::start_once(const ServerProcessOptions& opt) {
   error_.clear();
   port_ = free_port();
-  std::vector<std::string> args = {cipms_binary(), "serve", "--db", db_path().string(), "--listen",
+  std::vector<std::string> args = {cipms_binary(), "serve", "--db", db_url_, "--listen",
                                    "127.0.0.1:" + std::to_string(port_), "--threads", "4", "--web",
                                    dir_.string()};
   if (opt.demo) args.push_back("--demo");

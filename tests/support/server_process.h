@@ -1,5 +1,6 @@
 // Starts the real `cipms serve` (tests/support/paths.h cipms_binary()) on a free loopback port
-// with a fresh temporary database, waits until GET /healthz answers, and stops it (SIGTERM,
+// with a fresh temporary database (SQLite; a fresh PostgreSQL database on the test server when
+// $CIPMS_TEST_DB=postgresql), waits until GET /healthz answers, and stops it (SIGTERM,
 // then SIGKILL after 10 s) when destroyed. The server's log goes to <dir>/server.log.
 #pragma once
 
@@ -28,6 +29,9 @@ class ServerProcess {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   const std::filesystem::path& dir() const { return dir_; }  // also the --web folder
   std::filesystem::path db_path() const { return dir_ / "cipms.db"; }
+  // What the server was started with as --db: db_path(), or with $CIPMS_TEST_DB=postgresql a
+  // fresh database on the test PostgreSQL server (support/postgres_server.h).
+  const std::string& db_url() const { return db_url_; }
   std::string log() const;
   // SIGTERM and wait; returns the exit status (or 128+signal), -1 when not running.
   int stop();
@@ -35,6 +39,7 @@ class ServerProcess {
  private:
   bool start_once(const ServerProcessOptions& opt);
   std::filesystem::path dir_;
+  std::string db_url_;
   int pid_ = -1;
   int port_ = 0;
   std::string error_;

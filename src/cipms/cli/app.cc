@@ -26,6 +26,7 @@ int run(int argc, char** argv) {
   add_demo_command(app);
   add_import_export_commands(app);
   add_analysis_commands(app);
+  add_backup_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
