@@ -419,6 +419,19 @@ Status read_facility(const Json& j, Facility& f) {
   return r.finish("facility");
 }
 
+Status read_taxonomy_entry(const Json& j, TaxonomyEntry& e) {
+  ObjectReader r(j, {"code"});
+  r.str("name", e.name);
+  r.str("name_en", e.name_en);
+  r.str("parent", e.parent);
+  r.boolean("active", e.active);
+  return r.finish("taxonomy entry");
+}
+
+Json to_json(const TaxonomyEntry& e) {
+  return {{"code", e.code}, {"parent", e.parent}, {"name", e.name}, {"name_en", e.name_en}, {"active", e.active}};
+}
+
 Status read_core_function(const Json& j, CoreFunction& c) {
   ObjectReader r(j, kCoreFunctionReadOnly);
   r.str("name", c.name);

@@ -40,6 +40,9 @@ Status read_organisation(const Json& j, Organisation& out);
 Status read_facility(const Json& j, Facility& out);
 Status read_core_function(const Json& j, CoreFunction& out);
 Status read_dependency(const Json& j, Dependency& out);
+// A taxonomy entry's body: name, name_en, parent, active (code and kind come from the path).
+Status read_taxonomy_entry(const Json& j, TaxonomyEntry& out);
+Json to_json(const TaxonomyEntry& e);
 // The wire shape minus its read-only fields: the base a JSON merge patch applies to.
 Json writable_part(Json j);
 

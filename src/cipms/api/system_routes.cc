@@ -36,6 +36,32 @@ void add_system_routes(Router& router, const ServiceContext& ctx) {
     return json_response(200, dump(to_json(*t)));
   });
 
+  // {kind} is the plural key of GET /api/v1/taxonomy: sectors, subsectors, facility_types,
+  // resources, threats.
+  router.add("PUT", "/api/v1/taxonomy/{kind}/{code}", [registry](const Request& req) {
+    static const std::pair<const char*, const char*> kKinds[] = {{"sectors", "sector"},
+                                                                 {"subsectors", "subsector"},
+                                                                 {"facility_types", "facility_type"},
+                                                                 {"resources", "resource"},
+                                                                 {"threats", "threat"}};
+    const std::string& plural = req.params.at("kind");
+    const char* kind = nullptr;
+    for (const auto& [p, k] : kKinds)
+      if (plural == p) kind = k;
+    if (!kind)
+      return problem(Status::not_found("no taxonomy list '" + plural +
+                                       "' (sectors, subsectors, facility_types, resources, threats)"),
+                     req);
+    auto body = parse_json_object(req);
+    if (!body.is_ok()) return problem(body.status(), req);
+    TaxonomyEntry e;
+    e.code = req.params.at("code");
+    if (Status st = read_taxonomy_entry(*body, e); !st.is_ok()) return problem(st, req);
+    auto saved = registry->set_taxonomy_entry(kind, e);
+    if (!saved.is_ok()) return problem(saved.status(), req);
+    return json_response(200, dump(to_json(*saved)));
+  });
+
   router.add("GET", "/api/v1/openapi.json", [](const Request&) {
     return json_response(200, std::string(cipms_openapi_json, cipms_openapi_json_size));
   });

@@ -1,5 +1,6 @@
 #include "cipms/services/registry_service.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <memory>
@@ -204,6 +205,27 @@ Status check_dependency(Session& s, const Dependency& d, std::vector<FieldError>
 
 Result<Taxonomy> RegistryService::taxonomy() {
   return with_session<Taxonomy>(ctx_, [](Session& s) { return s.load_taxonomy(); });
+}
+
+Result<TaxonomyEntry> RegistryService::set_taxonomy_entry(const std::string& kind, const TaxonomyEntry& e) {
+  static const char* const kKinds[] = {"sector", "subsector", "facility_type", "resource", "threat"};
+  if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
+    return Status::not_found("no taxonomy kind '" + kind +
+                             "' (sector, subsector, facility_type, resource, threat)");
+  std::vector<FieldError> errors;
+  if (!valid_code(e.code)) errors.push_back({"/code", "must be 1-64 characters of A-Z a-z 0-9 . _ -"});
+  if (e.name.empty() && e.name_en.empty()) errors.push_back({"/name", "name or name_en is required"});
+  if (e.name.size() > 200) errors.push_back({"/name", "must be at most 200 bytes"});
+  if (e.name_en.size() > 200) errors.push_back({"/name_en", "must be at most 200 bytes"});
+  const bool has_parent = kind == "subsector" || kind == "facility_type";
+  if (has_parent && e.parent.empty()) errors.push_back({"/parent", "is required for a " + kind});
+  if (!has_parent && !e.parent.empty()) errors.push_back({"/parent", "a " + kind + " has no parent"});
+  if (!errors.empty()) return Status::unprocessable("invalid taxonomy entry", std::move(errors));
+  // The store checks that the parent exists, in the same transaction as the write.
+  return with_session<TaxonomyEntry>(ctx_, [&](Session& s) -> Result<TaxonomyEntry> {
+    CIPMS_RETURN_IF_ERROR(s.upsert_taxonomy_entry(kind, e));
+    return e;
+  });
 }
 
 // ---------------------------------------------------------------- organisations

@@ -43,6 +43,12 @@ class RegistryService {
   explicit RegistryService(ServiceContext ctx);
 
   Result<Taxonomy> taxonomy();
+  // Adds or changes one taxonomy entry (administrators extend the taxonomy without a release).
+  // kind: "sector" | "subsector" | "facility_type" | "resource" | "threat". Code rules as for
+  // facility codes; a name (zh-TW or English) is required; a sub-sector's parent must be a
+  // sector and a facility type's a sub-sector, other kinds have none. Retiring (active=false)
+  // keeps the entry for old records. kNotFound for an unknown kind, kUnprocessable otherwise.
+  Result<TaxonomyEntry> set_taxonomy_entry(const std::string& kind, const TaxonomyEntry& e);
 
   // --- organisations ---
   Result<Organisation> get_organisation(OrgId id);
