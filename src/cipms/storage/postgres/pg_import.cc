@@ -332,14 +332,28 @@ Result<ImportCounts> PgSession::import_network(const NetworkSnapshot& net, Impor
         rebuild.push_back("ALTER TABLE " + fks.text(i, 0) + " ADD CONSTRAINT " + fks.text(i, 1) +
                           " " + fks.text(i, 2));
       }
+      // Primary keys of the edge and dependency tables too (nothing references them once the
+      // foreign keys are gone); facilities_pkey stays, the foreign keys come back onto it.
+      std::vector<std::string> index_sql;
+      Res pks = c_->query(
+          "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+          "WHERE contype = 'p' AND conrelid IN ('dependencies'::regclass, "
+          "'supplier_dependencies'::regclass)");
+      for (int i = 0; i < pks.rows(); ++i) {
+        c_->script("ALTER TABLE " + pks.text(i, 0) + " DROP CONSTRAINT " + pks.text(i, 1));
+        index_sql.push_back("ALTER TABLE " + pks.text(i, 0) + " ADD CONSTRAINT " + pks.text(i, 1) +
+                            " " + pks.text(i, 2));
+      }
       Res idx = c_->query(
           "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND "
-          "tablename = 'facilities' AND indexname <> 'facilities_pkey'");
-      std::vector<std::string> index_sql;
+          "tablename IN ('facilities', 'dependencies', 'supplier_dependencies') AND "
+          "indexname NOT LIKE '%\\_pkey'");
       for (int i = 0; i < idx.rows(); ++i) {
         c_->script("DROP INDEX " + idx.text(i, 0));
         index_sql.push_back(idx.text(i, 1));
       }
+      // Index builds sort in memory when they can (the default 64 MB spills to disk).
+      c_->script("SET LOCAL maintenance_work_mem = '256MB'");
       // Indexes before foreign keys: validation probes facilities by primary key only, but
       // the unique code index should fail before anything else if it ever would.
       rebuild.insert(rebuild.begin(), index_sql.begin(), index_sql.end());
