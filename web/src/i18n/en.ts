@@ -123,6 +123,11 @@ export default {
     nodes: '{n} nodes, {e} dependencies',
     hint: 'Select a node and press “Expand”, or double-click it, to grow its neighbourhood step by step.',
     open: 'Open the facility',
+    whole: 'Whole network',
+    sector: 'Sector',
+    sectorAll: 'All sectors',
+    large: 'Large view, drawn with WebGL (sigma.js): click a node to select it; scroll to zoom.',
+    largeSynthetic: 'Synthetic network (scale test); what fails follows the dependencies.',
   },
   sim: {
     title: 'Cascade simulation',

@@ -123,6 +123,11 @@ export default {
     nodes: '{n} 個節點、{e} 條相依',
     hint: '點選節點後按「展開」或雙擊節點，可逐步展開其相依設施。',
     open: '開啟設施資料',
+    whole: '全部網路',
+    sector: '領域',
+    sectorAll: '所有領域',
+    large: '大型檢視，以 WebGL（sigma.js）繪製：點選節點即可選取，滾輪縮放。',
+    largeSynthetic: '合成網路（規模測試）；失效影響依相依關係推算。',
   },
   sim: {
     title: '連鎖效應模擬',
