@@ -1,4 +1,5 @@
-// A real PostgreSQL 15 server for tests: initdb in a temporary directory, postgres on a free
+// A real PostgreSQL 15 server for tests: initdb in a temporary directory (copied from a cluster
+// initdb'ed once per user in $TMPDIR/cipms-pg-template-*), postgres on a free
 // loopback port with its socket in that directory, one server per test process (started on
 // first use, stopped at exit; it also dies with the process). Each test takes a fresh empty
 // database from it. As root (CI) initdb and postgres run as the `postgres` system user, since
