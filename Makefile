@@ -6,7 +6,7 @@ DB ?= var/cipms.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build web run test test-asan bench clean
+.PHONY: all deps configure build web run test test-asan fuzz bench bench-http clean
 
 all: build
 
@@ -34,14 +34,29 @@ run: build
 test: build
 	@scripts/run-tests.sh $(BUILD)
 
+# The C++ suites under ASan + UBSan (the web UI tests are not C++: skipped here).
 test-asan: deps
 	@if [ ! -f build-asan/build.ninja ]; then cmake --preset asan >/dev/null; fi
 	@cmake --build build-asan -j $(JOBS)
-	@scripts/run-tests.sh build-asan
+	@CIPMS_SKIP_WEB_TESTS=1 scripts/run-tests.sh build-asan
+
+# libFuzzer (clang): builds fuzz/*_fuzzer and runs each for FUZZ_SECONDS from fuzz/corpus/<target>
+# (new inputs go to build-fuzz/corpus, crashes to build-fuzz/artifacts). See fuzz/README.md.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= network_json network_csv scenario_json list_query registry_body
+fuzz: deps
+	@if [ ! -f build-fuzz/build.ninja ]; then cmake --preset fuzz >/dev/null; fi
+	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh build-fuzz $(FUZZ_TARGETS)
 
 bench: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target cipms benches
 	@scripts/run-benches.sh $(BUILD)
 
+# HTTP load (wrk on loopback, read-heavy and write-heavy mixes; see docs/performance.md).
+bench-http: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target cipms
+	@scripts/bench-http.sh $(BUILD)
+
 clean:
-	rm -rf build build-debug build-asan
+	rm -rf build build-debug build-asan build-fuzz

@@ -2,6 +2,8 @@
 # HTTP API benchmark: starts `cipms serve` on the demo network (a fresh temporary database)
 # on a free loopback port and drives it with wrk at a fixed rate:
 #   GET /api/v1/facilities/{id}   and   a filtered list of 100 (GET /api/v1/facilities?sector=..&limit=100)
+# (read-heavy), then a write-heavy mix (bench/http/facility_write.lua: 60 % POST facility,
+# 25 % PATCH facility, 15 % GET), which runs last because it grows the database.
 # Prints one JSON line per benchmark (requests/s and latency percentiles in ms).
 #
 #   scripts/bench-http.sh [BUILD_DIR]      env: RATE (total req/s, 500), CONNS (20), THREADS (2),
@@ -43,3 +45,5 @@ echo "bench-http: $MAX_ID facilities, $RATE req/s offered over $CONNS connection
 wrk -t"$THREADS" -c"$CONNS" -d3s -s "$ROOT/bench/http/facility_get.lua" "$URL" -- "$PER_CONN" "$MAX_ID" >/dev/null
 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_get.lua" "$URL" -- "$PER_CONN" "$MAX_ID" | grep '^{'
 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_list.lua" "$URL" -- "$PER_CONN" | grep '^{'
+wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_write.lua" "$URL" -- "$PER_CONN" "$MAX_ID" | grep '^{'
+echo "bench-http: $(curl -fsS "$URL/api/v1/facilities?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])') facilities after the write mix" >&2

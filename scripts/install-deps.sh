@@ -10,9 +10,12 @@ PACKAGES=(
   librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
   libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev  # SOCI headers include Boost.Fusion
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtbb-dev
+  prometheus-cpp-dev  # /metrics (core library and text serializer only)
   libsodium-dev libssl-dev liboath-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev wrk
+  # fuzzing (`make fuzz`: clang with libFuzzer and its sanitizer runtimes)
+  clang libclang-rt-14-dev
   postgresql postgresql-client
   # web UI: browser tests drive Debian's Chromium; CJK fonts so Chinese text renders
   chromium fonts-noto-cjk

@@ -24,6 +24,7 @@ struct Request {
   std::string body;
   std::string remote;      // peer address
   std::string request_id;  // for logs and problem bodies
+  std::string route;       // the matched route pattern, set by the Dispatcher (metrics label)
 
   std::optional<std::string> header(const std::string& lower_name) const;
   std::optional<std::string> query_param(const std::string& name) const;
@@ -67,6 +68,10 @@ int http_status(Code code);
 // `kind` becomes the problem type "urn:cipms:problem:<kind>".
 Response problem_response(int status, std::string_view kind, const std::string& detail,
                           const std::vector<FieldError>& errors, const Request& req);
+// Decodes a raw query string ("a=1&b=x+y", relaxed as the server reads it: '+' is a space,
+// reserved characters tolerated) into `out`; false when it is not correctly percent-encoded.
+// Defined in server.cc (the only file that includes RESTinio); the fuzz targets call it.
+bool parse_query_string(std::string_view raw, std::multimap<std::string, std::string>& out);
 // A JSON response with the given status.
 Response json_response(int status, std::string body);
 

@@ -5,6 +5,7 @@
 
 #include "cipms/api/json_io.h"
 #include "cipms/base/log.h"
+#include "cipms/base/metrics.h"
 
 #ifdef CIPMS_HAVE_ANALYSIS_ROUTES
 #include "cipms/api/analysis_routes.h"
@@ -17,6 +18,14 @@ Router build_router(const ServiceContext& ctx) {
   add_system_routes(router, ctx);
   add_registry_routes(router, ctx);
   add_network_routes(router, ctx);
+  // Prometheus scrape endpoint (base/metrics.h): counters, latency histograms, pool, jobs.
+  router.add("GET", "/metrics", [](const Request&) {
+    Response r;
+    r.content_type = metrics::kTextContentType;
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.body = metrics::render_text();
+    return r;
+  });
 #ifdef CIPMS_HAVE_ANALYSIS_ROUTES
   add_analysis_routes(router, ctx);
 #else
@@ -51,6 +60,7 @@ Response Dispatcher::handle(Request& req) const {
   try {
     bool path_matched = false;
     const Route* route = router_.match(req, &path_matched);
+    if (route) req.route = route->pattern;
     if (!route && path_matched) {
       std::string allow = allowed_methods(router_, req);
       r = problem_response(405, "method_not_allowed",

@@ -18,6 +18,7 @@
 #include "cipms/api/multipart.h"
 #include "cipms/api/static_files.h"
 #include "cipms/base/log.h"
+#include "cipms/base/metrics.h"
 
 namespace cipms::api {
 
@@ -101,6 +102,7 @@ Response to_problem(int status, const char* kind, const std::string& detail, con
 restinio::request_handling_status_t handle(const Dispatcher& d, const std::string& web_dir,
                                            const restinio::request_handle_t& h) {
   auto t0 = std::chrono::steady_clock::now();
+  metrics::InFlight in_flight;
   Request req;
   const auto& hdr = h->header();
   req.method = std::string(hdr.method().c_str());
@@ -123,15 +125,14 @@ restinio::request_handling_status_t handle(const Dispatcher& d, const std::strin
   Response resp;
   std::string decoded_path;
   auto dp = percent_decode(hdr.path());
-  auto q = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(hdr.query());
+  bool q = parse_query_string(hdr.query(), req.query);
   if (!dp || !q) {
     resp = to_problem(400, "invalid_argument", "the request target is not correctly percent-encoded", req);
   } else {
     decoded_path = *dp;
-    for (const auto& [k, v] : *q)
-      req.query.emplace(std::string(k), std::string(v));
     std::optional<Response> file = serve_static(web_dir, req.method, decoded_path);
     if (file) {
+      req.route = "static";
       resp = std::move(*file);
       add_security_headers(resp);
     } else {
@@ -153,6 +154,7 @@ restinio::request_handling_status_t handle(const Dispatcher& d, const std::strin
   out.done();
 
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  metrics::observe_http_request(req.method, req.route.empty() ? "unmatched" : req.route, resp.status, ms / 1000);
   char dur[32];
   std::snprintf(dur, sizeof dur, "%.3f", ms);
   log_event(resp.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http_request",
@@ -164,6 +166,13 @@ restinio::request_handling_status_t handle(const Dispatcher& d, const std::strin
 }
 
 }  // namespace
+
+bool parse_query_string(std::string_view raw, std::multimap<std::string, std::string>& out) {
+  auto q = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(raw);
+  if (!q) return false;
+  for (const auto& [k, v] : *q) out.emplace(std::string(k), std::string(v));
+  return true;
+}
 
 Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std::string_view body) {
   namespace hfp = restinio::http_field_parsers;

@@ -3,6 +3,8 @@
 #include <mutex>
 #include <vector>
 
+#include "cipms/base/metrics.h"
+
 namespace cipms::api {
 
 namespace {
@@ -16,13 +18,19 @@ struct PoolState {
 // Forwards everything to the pooled session and hands it back when dropped.
 class PooledSession final : public Session {
  public:
-  PooledSession(std::unique_ptr<Session> s, std::weak_ptr<PoolState> pool) : s_(std::move(s)), pool_(std::move(pool)) {}
+  PooledSession(std::unique_ptr<Session> s, std::weak_ptr<PoolState> pool) : s_(std::move(s)), pool_(std::move(pool)) {
+    metrics::db_pool_sessions_add("in_use", 1);
+  }
   ~PooledSession() override {
+    metrics::db_pool_sessions_add("in_use", -1);
     if (in_tx_ && !s_->rollback().is_ok()) return;  // unusable: close it
     auto pool = pool_.lock();
     if (!pool) return;
     std::lock_guard<std::mutex> lock(pool->mu);
-    if (pool->idle.size() < pool->max_idle) pool->idle.push_back(std::move(s_));
+    if (pool->idle.size() < pool->max_idle) {
+      pool->idle.push_back(std::move(s_));
+      metrics::db_pool_sessions_add("idle", 1);
+    }
   }
 
   Status begin() override {
@@ -81,6 +89,7 @@ class SessionPool final : public Database {
   SessionPool(std::shared_ptr<Database> inner, std::size_t max_idle)
       : inner_(std::move(inner)), state_(std::make_shared<PoolState>()) {
     state_->max_idle = max_idle;
+    metrics::db_pool_set_max_idle(static_cast<double>(max_idle));
   }
   Result<int> migrate() override { return inner_->migrate(); }
   Result<int> schema_version() override { return inner_->schema_version(); }
@@ -92,12 +101,14 @@ class SessionPool final : public Database {
       if (!state_->idle.empty()) {
         s = std::move(state_->idle.back());
         state_->idle.pop_back();
+        metrics::db_pool_sessions_add("idle", -1);
       }
     }
     if (!s) {
       auto fresh = inner_->session();
       if (!fresh.is_ok()) return fresh.status();
       s = std::move(fresh).value();
+      metrics::db_pool_session_opened();
     }
     return std::unique_ptr<Session>(std::make_unique<PooledSession>(std::move(s), state_));
   }

@@ -1,8 +1,11 @@
 #include "cipms/services/jobs.h"
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <random>
+
+#include "cipms/base/metrics.h"
 
 namespace cipms {
 
@@ -96,6 +99,7 @@ void JobManager::worker_loop(std::stop_token st) {
     }
     JobProgress progress(&job->progress, &stopping_);
     Result<std::string> r = Status::internal("job did not run");
+    auto t0 = std::chrono::steady_clock::now();
     try {
       r = job->fn(progress);
     } catch (const std::exception& e) {
@@ -103,6 +107,8 @@ void JobManager::worker_loop(std::stop_token st) {
     } catch (...) {
       r = Status::internal("job failed");
     }
+    metrics::observe_job(job->info.kind, r.is_ok() ? "succeeded" : "failed",
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     {
       std::lock_guard lock(mu_);
       job->info.finished_at = clock_->now();
