@@ -107,6 +107,9 @@ await test('first load shows the dashboard in zh-TW', async () => {
   })
   console.log(`TIMING first-load: load event ${nav.load} ms (navigation ${loadMs} ms), dashboard with data ${readyMs} ms, DOMContentLoaded ${nav.dcl} ms, ${Math.round(nav.bytes / 1024)} KiB transferred`)
   await page.waitForSelector('[data-test=chart-sector] canvas')
+  // The ranking (when the server has it) shows names beside the codes.
+  await page.waitForFunction(() => !document.querySelector('[role=status]'), null, { timeout: 60000 }).catch(() => {})
+  if (await page.$('[data-test=ranking]')) await page.waitForFunction(() => /\S/.test(document.querySelector('[data-test=rank-name]')?.textContent ?? ''), null, { timeout: 15000 })
   assert((await page.textContent('header')).includes('關鍵基礎設施防護管理系統'), 'header is not in zh-TW')
   assert((await page.getAttribute('html', 'lang')) === 'zh-TW', 'html lang is not zh-TW')
   assert((await page.textContent('[data-test=user-slot]')).trim() === '', 'the user slot must stay empty until sign-in exists')
@@ -247,6 +250,60 @@ await test('the graph explorer expands a neighbourhood', async () => {
   await page.waitForTimeout(300)
   await shot('09-graph')
 })
+
+// Frames per second while dragging the mouse across `selector` (informational: headless Chromium,
+// software WebGL, on a shared machine).
+async function panFps(selector) {
+  const box = await page.locator(selector).boundingBox()
+  await page.evaluate(() => {
+    window.__frames = 0
+    window.__counting = true
+    const tick = () => { window.__frames++; if (window.__counting) requestAnimationFrame(tick) }
+    requestAnimationFrame(tick)
+    window.__t0 = performance.now()
+  })
+  const x = box.x + box.width / 2, y = box.y + box.height / 2
+  await page.mouse.move(x, y)
+  await page.mouse.down()
+  for (let i = 1; i <= 20; i++) await page.mouse.move(x + i * 8, y + (i % 10) * 3)
+  await page.mouse.up()
+  return page.evaluate(() => {
+    window.__counting = false
+    return Math.round((window.__frames * 1000) / (performance.now() - window.__t0))
+  })
+}
+
+await test('the large graph view (sigma.js) draws every demo facility and a synthetic 10,000', async () => {
+  const total = (await api('/api/v1/facilities?limit=1')).body.total
+  const cases = [
+    ['whole demo network', `/graph?view=all&start=${encodeURIComponent(target.code)}`, '14-graph-large'],
+    ['synthetic 10,000', '/graph?view=synthetic&n=10000', '15-graph-synthetic'],
+  ]
+  for (const [label, url, name] of cases) {
+    const t0 = Date.now()
+    await page.goto(BASE + url)
+    await page.waitForFunction(() => Number(document.querySelector('[data-test=biggraph]')?.dataset.rendered ?? 0) > 0, null, { timeout: 60000 })
+    const firstMs = Date.now() - t0
+    const n = Number(await page.getAttribute('[data-test=biggraph]', 'data-rendered'))
+    const sigmaMs = await page.getAttribute('[data-test=biggraph]', 'data-render-ms')
+    const counts = await page.textContent('[data-test=graph-counts]')
+    await page.waitForTimeout(300)
+    await shot(name)
+    const fps = await panFps('[data-test=biggraph]')
+    console.log(`TIMING large graph, ${label}: ${counts}; first render ${firstMs} ms after navigation (graph built → first frame ${sigmaMs} ms); about ${fps} frames/s while panning`)
+    if (label.startsWith('whole')) assert(n >= total * 0.9, `only ${n} of ${total} facilities in the large view`)
+    else assert(n === 10000, `${n} nodes in the synthetic view`)
+  }
+}, { needsSim: false })
+
+await test('what fails if this fails, on the large graph view', async () => {
+  await page.goto(BASE + `/graph?view=all&start=${encodeURIComponent(target.code)}`)
+  await page.waitForFunction(() => Number(document.querySelector('[data-test=biggraph]')?.dataset.rendered ?? 0) > 0, null, { timeout: 60000 })
+  await page.click('[data-test=graph-whatfails]')
+  await page.waitForSelector('[data-test=graph-affected]', { timeout: 60000 })
+  await page.waitForTimeout(500)
+  await shot('16-graph-large-what-fails')
+}, { needsSim: true })
 
 await test('run a simulation and see the timeline', async () => {
   await page.goto(BASE + `/facilities/${target.id}`)

@@ -41,18 +41,18 @@ describe('buildGraph (network.json → graphology for sigma.js)', () => {
   it('places nodes by longitude/latitude with a small deterministic jitter, north up', () => {
     const p = g.getNodeAttributes('P1')
     const k = Math.cos((23.7 * Math.PI) / 180)
-    expect(Math.abs(p.x - 120.5 * k)).toBeLessThanOrEqual(0.02 * k + 1e-9)
-    expect(Math.abs(p.y - 24.1)).toBeLessThanOrEqual(0.02 + 1e-9)
+    expect(Math.abs(p.x - 120.5 * k)).toBeLessThanOrEqual(0.06 * k + 1e-9)
+    expect(Math.abs(p.y - 24.1)).toBeLessThanOrEqual(0.06 + 1e-9)
     expect(buildGraph(facilities, deps).getNodeAttributes('P1')).toMatchObject({ x: p.x, y: p.y })
     // Without coordinates: the county's centre, else somewhere around the island.
-    expect(Math.abs(g.getNodeAttribute('H1', 'y') - 25.04)).toBeLessThan(0.03)
+    expect(Math.abs(g.getNodeAttribute('H1', 'y') - 25.04)).toBeLessThan(0.07)
     expect(Number.isFinite(g.getNodeAttribute('X1', 'x'))).toBe(true)
   })
 
   it('sizes suppliers by how many depend on them', () => {
     expect(g.getNodeAttribute('P1', 'size')).toBe(nodeSize(2))
     expect(g.getNodeAttribute('H1', 'size')).toBe(nodeSize(0))
-    expect(nodeSize(10000)).toBe(9)
+    expect(nodeSize(10000)).toBe(7)
   })
 
   it('can keep one sector only', () => {
@@ -82,7 +82,7 @@ describe('syntheticNetwork', () => {
     expect(g.size).toBeGreaterThan(10000)
     g.forEachNode((_, n) => {
       expect(n.y).toBeGreaterThan(21.5)
-      expect(n.y).toBeLessThan(26)
+      expect(n.y).toBeLessThan(26.5)
     })
   })
 })

@@ -50,7 +50,7 @@ export function hash01(s: string, salt = 0): number {
 }
 
 /** Node size: a little larger for facilities that many others depend on. */
-export const nodeSize = (outDegree: number) => Math.min(9, 2.5 + Math.sqrt(outDegree) * 0.9)
+export const nodeSize = (outDegree: number) => Math.min(7, 1.5 + Math.sqrt(outDegree) * 0.6)
 
 /**
  * Builds the graph of the given facilities (all of them, or one sector's) and the dependencies
@@ -70,7 +70,7 @@ export function buildGraph(
   } = {},
 ): BigGraph {
   const g: BigGraph = new Graph({ type: 'directed', multi: true, allowSelfLoops: false })
-  const jitter = opts.jitter ?? 0.02
+  const jitter = opts.jitter ?? 0.06
   const k = Math.cos((23.7 * Math.PI) / 180)
   let orphan = 0
   for (const f of facilities) {
@@ -91,7 +91,7 @@ export function buildGraph(
     g.addNode(f.code, {
       x: (lon + (hash01(f.code, 1) - 0.5) * 2 * jitter) * k,
       y: lat + (hash01(f.code, 2) - 0.5) * 2 * jitter,
-      size: 2.5,
+      size: 1.5,
       color: sectorColour(f.sector),
       label: name ? `${f.code} ${name}` : f.code,
       sector: f.sector ?? '',
@@ -131,8 +131,9 @@ export function syntheticNetwork(n: number, seed = 42): { facilities: FacilityPo
   for (let i = 0; i < n; i++) {
     // Clustered around a few "cities" along the west coast, like the real island.
     const city = Math.floor(rand() * 6)
-    const lat = 22.2 + city * 0.65 + (rand() - 0.5) * 0.8
-    const lon = 120.2 + city * 0.22 + (rand() - 0.5) * 0.7
+    const spread = () => (rand() + rand() + rand() - 1.5) * 0.5
+    const lat = 22.4 + city * 0.62 + spread()
+    const lon = 120.3 + city * 0.2 + spread()
     const code = `SYN-${String(i).padStart(5, '0')}`
     facilities.push({ code, name: `合成設施 ${i}`, name_en: `Synthetic ${i}`, sector: sectors[i % sectors.length], lat, lon })
   }
