@@ -33,20 +33,7 @@ void add_network_options(CLI::App& cmd, NetworkSource& src) {
   src.db_opt = cmd.get_option("--db");
 }
 
-int fail(const char* cmd, const Status& st) {
-  std::cerr << "cipms " << cmd << ": " << st.to_string() << "\n";
-  const bool bad_input = st.code() == Code::kInvalidArgument || st.code() == Code::kUnprocessable ||
-                         st.code() == Code::kNotFound;
-  return bad_input ? 2 : 1;
-}
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::invalid("cannot read " + path, {{path, "cannot open file"}});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Annotates field errors of a file with the file's name ("network.json: /dependencies/3/...").
 Status in_file(const Status& st, const std::string& path) {

@@ -1,5 +1,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
 #include "cipms/cli/commands.h"
 
@@ -10,6 +13,25 @@ int g_exit = 0;
 }
 
 void set_exit(int code) { g_exit = code; }
+
+int fail(const std::string& command, const Status& st) {
+  std::cerr << "cipms " << command << ": " << st.to_string() << "\n";
+  const bool bad_input = st.code() == Code::kInvalidArgument || st.code() == Code::kUnprocessable ||
+                         st.code() == Code::kNotFound;
+  return bad_input ? 2 : 1;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::invalid("cannot read " + path, {{path, "cannot open file"}});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string sqlite_file_of(const std::string& url) {
+  return url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+}
 int exit_code() { return g_exit; }
 
 void add_db_option(CLI::App& cmd, std::string& db) {

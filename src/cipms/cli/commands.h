@@ -4,6 +4,8 @@
 #pragma once
 #include <string>
 
+#include "cipms/base/status.h"
+
 namespace CLI {
 class App;
 }
@@ -19,6 +21,14 @@ void add_backup_commands(CLI::App& app);    // backup.cc: backup, restore
 
 // Registers --db (fallback $CIPMS_DB, default var/cipms.db) on a command.
 void add_db_option(CLI::App& cmd, std::string& db);
+
+// Prints "cipms <command>: <status with its field errors>" to stderr and returns the exit
+// status: 2 for bad input (invalid, unprocessable, not found), 1 for any other failure.
+int fail(const std::string& command, const Status& st);
+// The whole file; kInvalidArgument naming the path when it cannot be read.
+Result<std::string> read_file(const std::string& path);
+// The file behind a SQLite database URL ("sqlite:PATH" or a plain path).
+std::string sqlite_file_of(const std::string& url);
 
 // Exit status the process returns after the command callback ran.
 void set_exit(int code);

@@ -11,12 +11,7 @@ namespace cipms::cli {
 
 namespace {
 
-int fail(const char* cmd, const Status& st) {
-  std::cerr << "cipms db " << cmd << ": " << st.to_string() << "\n";
-  return st.code() == Code::kInvalidArgument || st.code() == Code::kNotFound ? 2 : 1;
-}
 
-std::string file_of(const std::string& url) { return url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url; }
 
 }  // namespace
 
@@ -30,14 +25,14 @@ void add_db_command(CLI::App& app) {
   migrate->callback([migrate_db] {
     const std::string& url = *migrate_db;
     if (url.find("://") == std::string::npos) {
-      std::filesystem::path parent = std::filesystem::path(file_of(url)).parent_path();
+      std::filesystem::path parent = std::filesystem::path(sqlite_file_of(url)).parent_path();
       std::error_code ec;
       if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     }
     auto opened = Database::open(url);
-    if (!opened.is_ok()) return set_exit(fail("migrate", opened.status()));
+    if (!opened.is_ok()) return set_exit(fail("db migrate", opened.status()));
     auto version = (*opened)->migrate();
-    if (!version.is_ok()) return set_exit(fail("migrate", version.status()));
+    if (!version.is_ok()) return set_exit(fail("db migrate", version.status()));
     std::cout << url << ": schema version " << *version << "\n";
     set_exit(0);
   });
@@ -48,12 +43,12 @@ void add_db_command(CLI::App& app) {
   version->callback([version_db] {
     const std::string& url = *version_db;
     // Opening creates the file; asking about a database that does not exist is a mistake.
-    if (url.find("://") == std::string::npos && !std::filesystem::exists(file_of(url)))
-      return set_exit(fail("version", Status::not_found("no database at " + file_of(url))));
+    if (url.find("://") == std::string::npos && !std::filesystem::exists(sqlite_file_of(url)))
+      return set_exit(fail("db version", Status::not_found("no database at " + sqlite_file_of(url))));
     auto opened = Database::open(url);
-    if (!opened.is_ok()) return set_exit(fail("version", opened.status()));
+    if (!opened.is_ok()) return set_exit(fail("db version", opened.status()));
     auto v = (*opened)->schema_version();
-    if (!v.is_ok()) return set_exit(fail("version", v.status()));
+    if (!v.is_ok()) return set_exit(fail("db version", v.status()));
     std::cout << *v << "\n";
     set_exit(0);
   });

@@ -18,29 +18,25 @@ struct DemoArgs {
   std::uint64_t seed = 1;
 };
 
-int fail(const Status& st) {
-  std::cerr << "cipms demo: " << st.to_string() << "\n";
-  return st.code() == Code::kInvalidArgument || st.code() == Code::kUnprocessable ? 2 : 1;
-}
 
 int run_demo(const DemoArgs& a) {
   if (a.facilities < 1 || a.facilities > 5'000'000)
-    return fail(Status::invalid("--facilities must be between 1 and 5000000"));
+    return fail("demo", Status::invalid("--facilities must be between 1 and 5000000"));
   if (a.db.find("://") == std::string::npos) {
-    std::string path = a.db.rfind("sqlite:", 0) == 0 ? a.db.substr(7) : a.db;
+    std::string path = sqlite_file_of(a.db);
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
   auto db = Database::open(a.db);
-  if (!db.is_ok()) return fail(db.status());
+  if (!db.is_ok()) return fail("demo", db.status());
   ServiceContext ctx{std::shared_ptr<Database>(std::move(db).value()), system_clock()};
   auto version = ctx.db->migrate();
-  if (!version.is_ok()) return fail(version.status());
+  if (!version.is_ok()) return fail("demo", version.status());
   auto t0 = std::chrono::steady_clock::now();
   NetworkService svc(ctx);
   auto counts = svc.load_demo({a.facilities, a.seed});
-  if (!counts.is_ok()) return fail(counts.status());
+  if (!counts.is_ok()) return fail("demo", counts.status());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "demo network (seed " << a.seed << ") in " << a.db << ": "
             << counts->facilities_created + counts->facilities_updated << " facilities, "

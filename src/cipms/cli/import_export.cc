@@ -16,22 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int fail(const char* cmd, const Status& st) {
-  std::cerr << "cipms " << cmd << ": " << st.to_string() << "\n";
-  const bool bad_input = st.code() == Code::kInvalidArgument || st.code() == Code::kUnprocessable ||
-                         st.code() == Code::kNotFound;
-  return bad_input ? 2 : 1;
-}
 
-std::string file_of(const std::string& url) { return url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url; }
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::invalid("cannot read " + path, {{path, "cannot open file"}});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Status write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -60,7 +46,7 @@ Status in_files(const Status& st, const std::vector<std::string>& files) {
 
 Result<ServiceContext> open_context(const std::string& url, bool create) {
   if (url.find("://") == std::string::npos) {
-    fs::path path = file_of(url);
+    fs::path path = sqlite_file_of(url);
     if (!create && !fs::exists(path)) return Status::not_found("no database at " + path.string());
     std::error_code ec;
     if (create && !path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
