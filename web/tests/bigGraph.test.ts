@@ -25,7 +25,7 @@ describe('buildGraph (network.json → graphology for sigma.js)', () => {
     expect(g.hasDirectedEdge('P1', 'W1')).toBe(true)
     expect(g.hasDirectedEdge('P1', 'H1')).toBe(true)
     expect(g.hasDirectedEdge('W1', 'H1')).toBe(true)
-    expect(g.getEdgeAttributes(g.edges('W1', 'H1')[0])).toEqual({ resource: 'water', size: 0.5, color: EDGE_COLOUR })
+    expect(g.getEdgeAttributes(g.edges('W1', 'H1')[0])).toEqual({ resource: 'water', size: 1, color: EDGE_COLOUR })
   })
 
   it('colours by sector and labels in the chosen language', () => {

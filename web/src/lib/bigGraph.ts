@@ -37,7 +37,7 @@ export interface EdgeAttrs {
 }
 export type BigGraph = Graph<NodeAttrs, EdgeAttrs>
 
-export const EDGE_COLOUR = 'rgba(120, 130, 140, 0.25)'
+export const EDGE_COLOUR = 'rgba(100, 110, 120, 0.35)'
 
 /** A number in [0, 1) from a string (FNV-1a), so the jitter is the same on every load. */
 export function hash01(s: string, salt = 0): number {
@@ -101,7 +101,7 @@ export function buildGraph(
     if (!g.hasNode(d.consumer)) continue
     for (const s of d.suppliers) {
       if (s === d.consumer || !g.hasNode(s)) continue
-      g.addDirectedEdge(s, d.consumer, { resource: d.resource, size: 0.5, color: EDGE_COLOUR })
+      g.addDirectedEdge(s, d.consumer, { resource: d.resource, size: 1, color: EDGE_COLOUR })
     }
   }
   g.forEachNode((n) => g.setNodeAttribute(n, 'size', nodeSize(g.outDegree(n))))
