@@ -16,15 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int fail(const char* cmd, const Status& st) {
-  std::cerr << "cipms " << cmd << ": " << st.to_string() << "\n";
-  const bool bad_input = st.code() == Code::kInvalidArgument || st.code() == Code::kUnprocessable ||
-                         st.code() == Code::kNotFound;
-  return bad_input ? 2 : 1;
-}
-
 bool is_url(const std::string& db) { return db.find("://") != std::string::npos; }
-std::string file_of(const std::string& url) { return url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url; }
 
 }  // namespace
 
@@ -36,8 +28,8 @@ void add_backup_commands(CLI::App& app) {
   backup->add_option("--out", *out, "Backup file to write (replaced when complete)")->required();
   backup->callback([db, out] {
     // Opening a SQLite path that does not exist would create an empty database to back up.
-    if (!is_url(*db) && !fs::exists(file_of(*db)))
-      return set_exit(fail("backup", Status::invalid("database " + file_of(*db) + " does not exist")));
+    if (!is_url(*db) && !fs::exists(sqlite_file_of(*db)))
+      return set_exit(fail("backup", Status::invalid("database " + sqlite_file_of(*db) + " does not exist")));
     fs::path parent = fs::path(*out).parent_path();
     if (!parent.empty() && !fs::is_directory(parent))
       return set_exit(fail("backup", Status::invalid("directory " + parent.string() + " does not exist")));
@@ -60,7 +52,7 @@ void add_backup_commands(CLI::App& app) {
     if (!fs::is_regular_file(*in, ec))
       return set_exit(fail("restore", Status::invalid("backup file " + *in + " does not exist")));
     if (!is_url(*rdb)) {
-      fs::path parent = fs::path(file_of(*rdb)).parent_path();
+      fs::path parent = fs::path(sqlite_file_of(*rdb)).parent_path();
       if (!parent.empty()) fs::create_directories(parent, ec);
     }
     auto opened = Database::open(*rdb);
