@@ -563,10 +563,12 @@ ListParams QueryReader::list_params(int default_limit, int max_limit) {
 }
 
 Status QueryReader::finish() {
-  for (const auto& [k, v] : req_.query)
+  for (const auto& kv : req_.query) {
+    const std::string& k = kv.first;  // not a structured binding: clang 14 cannot capture one
     if (std::find(seen_.begin(), seen_.end(), k) == seen_.end() &&
         std::none_of(errors_.begin(), errors_.end(), [&](const FieldError& e) { return e.pointer == "query:" + k; }))
       errors_.push_back({"query:" + k, "unknown query parameter '" + k + "'"});
+  }
   if (errors_.empty()) return Status::ok();
   return Status::invalid("bad query parameters", errors_);
 }

@@ -814,6 +814,12 @@ Result<NetworkSnapshot> parse_network_json(std::string_view text, const Taxonomy
     if (colon != std::string::npos) msg = msg.substr(colon + 2);
     return Status::invalid("network.json is not valid JSON",
                            {{"line " + std::to_string(line) + ", column " + std::to_string(col), msg}});
+  } catch (const json::exception& e) {
+    // Not a syntax error: a number beyond double range (out_of_range 406), found by fuzzing.
+    std::string msg = e.what();
+    auto colon = msg.find("] ");
+    if (colon != std::string::npos) msg = msg.substr(colon + 2);
+    return Status::invalid("network.json is not valid JSON", {{"", msg}});
   }
   Errors errs(opt.max_errors);
   if (!doc.is_object()) {
