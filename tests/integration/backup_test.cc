@@ -3,6 +3,8 @@
 // it was. PostgreSQL runs on the test server of support/postgres_server.h.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <filesystem>
 #include <fstream>
 
@@ -22,6 +24,8 @@ struct Backend {
   // A new, empty database's URL (the path of a file in `dir` for SQLite).
   std::function<std::string(const fs::path& dir, const std::string& name)> fresh;
 };
+// Test names and ctest listings show the back end by name, not the bytes of the struct.
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
 
 std::vector<Backend> backends() {
   return {

@@ -3,6 +3,8 @@
 // backends() (e.g. PostgreSQL with a throw-away schema); nothing else changes.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -25,6 +27,8 @@ struct BackendCase {
   std::string name;
   std::function<Result<std::unique_ptr<Database>>(const fs::path& dir)> open;
 };
+// Test names and ctest listings show the back end by name, not the bytes of the struct.
+void PrintTo(const BackendCase& b, std::ostream* os) { *os << b.name; }
 
 std::vector<BackendCase> backends() {
   return {
