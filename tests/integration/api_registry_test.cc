@@ -8,23 +8,15 @@
 
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/shared_server.h"
 
 namespace cipms::testing {
 namespace {
 
 using nlohmann::json;
 
-class ApiRegistry : public ::testing::Test {
+class ApiRegistry : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(server_->ok()) << server_->error();
-    http_ = std::make_unique<HttpClient>(server_->base_url());
-  }
 
   // Everything the registry holds, as the API shows it: compared before and after a failed
   // request to prove that nothing was written.
@@ -80,11 +72,8 @@ class ApiRegistry : public ::testing::Test {
     return std::find(v.begin(), v.end(), p) != v.end();
   }
 
-  static ServerProcess* server_;
-  std::unique_ptr<HttpClient> http_;
 };
 
-ServerProcess* ApiRegistry::server_ = nullptr;
 
 std::string id_path(const char* base, const json& rec) { return std::string(base) + "/" + std::to_string(rec["id"].get<std::int64_t>()); }
 

@@ -13,27 +13,16 @@
 
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/shared_server.h"
 
 namespace cipms::testing {
 namespace {
 
 using nlohmann::json;
 
-class ApiSystem : public ::testing::Test {
+class ApiSystem : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(server_->ok()) << server_->error();
-    http_ = std::make_unique<HttpClient>(server_->base_url());
-  }
-  static ServerProcess* server_;
-  std::unique_ptr<HttpClient> http_;
 };
-ServerProcess* ApiSystem::server_ = nullptr;
 
 TEST_F(ApiSystem, HealthzReportsTheDatabase) {
   auto r = http_->get("/healthz");
