@@ -21,8 +21,15 @@ std::vector<std::string_view> split_path(std::string_view p) {
   return out;
 }
 
-const char* reason(int status) {
+}  // namespace
+
+const char* reason_phrase(int status) {
   switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -37,9 +44,11 @@ const char* reason(int status) {
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
-    default: return "Error";
+    default: return "Status";
   }
 }
+
+namespace {
 }  // namespace
 
 std::optional<std::string> Request::header(const std::string& lower_name) const {
@@ -108,7 +117,7 @@ Response problem_response(int status, std::string_view kind, const std::string& 
                           const std::vector<FieldError>& errors, const Request& req) {
   nlohmann::json j;
   j["type"] = "urn:cipms:problem:" + std::string(kind);
-  j["title"] = reason(status);
+  j["title"] = reason_phrase(status);
   j["status"] = status;
   j["detail"] = detail;
   j["instance"] = req.path;

@@ -64,6 +64,8 @@ class Router {
 // and "errors": [{"pointer": ..., "detail": ...}] from the field errors.
 Response problem(const Status& st, const Request& req);
 int http_status(Code code);
+// "Not Found" for 404, ...: the status line and the problem title use the same phrase.
+const char* reason_phrase(int status);
 // A problem+json response with an explicit HTTP status (405, 415, 428: statuses no Code has).
 // `kind` becomes the problem type "urn:cipms:problem:<kind>".
 Response problem_response(int status, std::string_view kind, const std::string& detail,
