@@ -29,6 +29,15 @@ struct Traits : public restinio::default_traits_t {
 };
 using Server = restinio::http_server_t<Traits>;
 
+// An io_context whose services can be shut down explicitly. Connections still waiting for a
+// keep-alive read when the server stops are destroyed by that shutdown, and each of them
+// reaches back into the server's connection limiter: so the shutdown must happen while the
+// server is still alive, not in ~io_context after the server is gone (ASan found the
+// use-after-free).
+struct IoContext : asio::io_context {
+  using asio::io_context::shutdown;
+};
+
 // Request ids: a per-process random prefix and a counter, so ids from restarts differ.
 std::string next_request_id() {
   static const std::uint32_t prefix = std::random_device{}();
@@ -181,7 +190,7 @@ Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std
 
 Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
   unsigned threads = opt.threads ? opt.threads : std::max(4u, std::thread::hardware_concurrency());
-  asio::io_context ioctx;
+  IoContext ioctx;
   std::string web_dir = opt.web_dir;
 
   // RESTinio drops a connection whose body is over its limit without an answer; give it room
@@ -239,6 +248,7 @@ Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioctx.run(); });
   ioctx.run();
   for (auto& t : pool) t.join();
+  ioctx.shutdown();  // destroys pending handlers while `server` is alive (see IoContext)
 
   if (failure) {
     try {
