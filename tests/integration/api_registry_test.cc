@@ -304,14 +304,23 @@ TEST_F(ApiRegistry, Facility_NonFiniteNumbersAreRejectedAndWriteNothing) {
 }
 
 TEST_F(ApiRegistry, Facility_ProviderOfTheWrongOrganisationTypeIs422) {
-  json agency = org("ORG-AGENCY", "competent_authority");
+  json ohs = org("ORG-OHS", "ohs");
   json body = facility_body("FAC-WRONGTYPE");
-  body["provider"] = agency["id"];
+  body["provider"] = ohs["id"];
   std::string before = state();
   auto r = http_->post_json("/api/v1/facilities", body.dump());
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_TRUE(has_pointer(r, "/provider"));
   EXPECT_EQ(state(), before);
+}
+
+TEST_F(ApiRegistry, Facility_AgencyOperatingItsOwnFacilityCanBeItsProvider) {
+  // The weather administration runs its radars: a competent authority as provider.
+  json agency = org("ORG-CWA", "competent_authority");
+  json body = facility_body("FAC-RADAR");
+  body["provider"] = agency["id"];
+  auto r = http_->post_json("/api/v1/facilities", body.dump());
+  EXPECT_EQ(r.status, 201) << r.body;
 }
 
 TEST_F(ApiRegistry, Facility_UnknownIdIs404ForEveryMethod) {

@@ -130,8 +130,13 @@ Result<DependencyView> dependency_view(CodeCache& cache, Dependency d) {
   return v;
 }
 
-// The organisation types that may fill a facility's provider / authority reference.
-bool fits_provider(OrgType t) { return t == OrgType::kProvider; }
+// The organisation types that may fill a facility's provider / authority reference. Government
+// agencies run CI themselves (weather radars, reservoirs, rescue command centres), so a
+// competent authority or a supporting unit may be a provider; OHS and the coordinating
+// agencies oversee and do not operate.
+bool fits_provider(OrgType t) {
+  return t == OrgType::kProvider || t == OrgType::kCompetentAuthority || t == OrgType::kSupportingUnit;
+}
 bool fits_authority(OrgType t) {
   return t == OrgType::kCompetentAuthority || t == OrgType::kCoordinatingAgency || t == OrgType::kOhs;
 }
