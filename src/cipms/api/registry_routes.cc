@@ -86,23 +86,29 @@ struct Crud {
     if (auto p = parse_if_match(req, &version)) return *p;
     auto body = parse_json_object(req);
     if (!body.is_ok()) return problem(body.status(), req);
-    auto cur = get(Id(*id));
-    if (!cur.is_ok()) return problem(cur.status(), req);
-    if (version == kAnyVersion) version = record(*cur).version;
-    if (version != record(*cur).version)
-      return problem(Status::precondition_failed(std::string(what) + " " + std::to_string(*id) +
-                                                 " is at version " + std::to_string(record(*cur).version) +
-                                                 ", not " + std::to_string(version) +
-                                                 "; reload it and apply the change again"),
-                     req);
-    Json merged = writable_part(to_json(*cur));
-    merged.merge_patch(*body);
-    Rec rec;
-    if (Status st = read(merged, rec); !st.is_ok()) return problem(st, req);
-    rec.id = Id(*id);
-    auto v = update(rec, version);
-    if (!v.is_ok()) return problem(v.status(), req);
-    return record_response(200, to_json(*v), record(*v).version);
+    // With If-Match "*" the client asks for its patch on whatever is stored: when another
+    // writer commits between our read and our write, read again and re-apply (a few times).
+    const bool any_version = version == kAnyVersion;
+    for (int attempt = 0;; ++attempt) {
+      auto cur = get(Id(*id));
+      if (!cur.is_ok()) return problem(cur.status(), req);
+      std::int64_t expected = any_version ? record(*cur).version : version;
+      if (expected != record(*cur).version)
+        return problem(Status::precondition_failed(std::string(what) + " " + std::to_string(*id) +
+                                                   " is at version " + std::to_string(record(*cur).version) +
+                                                   ", not " + std::to_string(expected) +
+                                                   "; reload it and apply the change again"),
+                       req);
+      Json merged = writable_part(to_json(*cur));
+      merged.merge_patch(*body);
+      Rec rec;
+      if (Status st = read(merged, rec); !st.is_ok()) return problem(st, req);
+      rec.id = Id(*id);
+      auto v = update(rec, expected);
+      if (!v.is_ok() && any_version && attempt < 4 && v.status().code() == Code::kPreconditionFailed) continue;
+      if (!v.is_ok()) return problem(v.status(), req);
+      return record_response(200, to_json(*v), record(*v).version);
+    }
   }
 
   Response del(const Request& req) const {
