@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -181,6 +183,27 @@ TEST_F(ApiRegistry, Facility_WriteWithoutIfMatchIs428AndChangesNothing) {
   EXPECT_EQ(http_->patch_json(id_path("/api/v1/facilities", f), R"({"name":"x"})", "").status, 428);
   EXPECT_EQ(http_->del(id_path("/api/v1/facilities", f), "").status, 428);
   EXPECT_EQ(state(), before);
+}
+
+TEST_F(ApiRegistry, Facility_ConcurrentPatchesWithIfMatchStarAllApply) {
+  // "*" asks for the patch on whatever is stored: concurrent writers must not get 412s, and
+  // every patch must count (the version grows by exactly the number of patches).
+  json f = facility("FAC-STAR-RACE");
+  const std::string path = id_path("/api/v1/facilities", f);
+  constexpr int kThreads = 3, kEach = 15;
+  std::vector<int> bad(kThreads, 0);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; ++t)
+    ts.emplace_back([&, t] {
+      HttpClient c(server_->base_url());
+      for (int i = 0; i < kEach; ++i) {
+        auto r = c.patch_json(path, json{{"name_en", "star " + std::to_string(t) + "-" + std::to_string(i)}}.dump(), "*");
+        if (r.status != 200) ++bad[t];
+      }
+    });
+  for (auto& t : ts) t.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(bad[t], 0) << "thread " << t;
+  EXPECT_EQ(http_->get(path).json()["version"], 1 + kThreads * kEach);
 }
 
 TEST_F(ApiRegistry, Facility_WriteWithStaleIfMatchIs412AndChangesNothing) {

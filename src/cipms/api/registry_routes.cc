@@ -105,7 +105,7 @@ struct Crud {
       if (Status st = read(merged, rec); !st.is_ok()) return problem(st, req);
       rec.id = Id(*id);
       auto v = update(rec, expected);
-      if (!v.is_ok() && any_version && attempt < 4 && v.status().code() == Code::kPreconditionFailed) continue;
+      if (!v.is_ok() && any_version && attempt < 16 && v.status().code() == Code::kPreconditionFailed) continue;
       if (!v.is_ok()) return problem(v.status(), req);
       return record_response(200, to_json(*v), record(*v).version);
     }
