@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP API benchmark: starts `cipms serve` on the demo network (a fresh temporary database)
+# HTTP API benchmark: starts `cipms serve` on the demo network (a fresh temporary database, or
+# $CIPMS_BENCH_DB, e.g. an empty postgresql://... database)
 # on a free loopback port and drives it with wrk at a fixed rate:
 #   GET /api/v1/facilities/{id}   and   a filtered list of 100 (GET /api/v1/facilities?sector=..&limit=100)
 # (read-heavy), then a write-heavy mix (bench/http/facility_write.lua: 60 % POST facility,
@@ -26,7 +27,7 @@ command -v wrk >/dev/null || { echo "bench-http: wrk is missing (scripts/install
 TMP="$(mktemp -d /tmp/cipms-bench-http-XXXXXX)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 URL="http://127.0.0.1:$PORT"
-"$CIPMS" serve --db "$TMP/demo.db" --listen "127.0.0.1:$PORT" --demo --threads "$SERVER_THREADS" 2>"$TMP/server.log" &
+"$CIPMS" serve --db "${CIPMS_BENCH_DB:-$TMP/demo.db}" --listen "127.0.0.1:$PORT" --demo --threads "$SERVER_THREADS" 2>"$TMP/server.log" &
 SERVER_PID=$!
 cleanup() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$TMP"; }
 trap cleanup EXIT
