@@ -3,6 +3,8 @@
 // web UI's static files, the access log and a graceful stop on SIGTERM.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -29,7 +31,9 @@ TEST_F(ApiSystem, HealthzReportsTheDatabase) {
   ASSERT_EQ(r.status, 200);
   json j = r.json();
   EXPECT_EQ(j["status"], "ok");
-  EXPECT_EQ(j["database"], "sqlite");
+  // The same suite runs on SQLite and, with CIPMS_TEST_DB=postgresql, on PostgreSQL.
+  const char* db = std::getenv("CIPMS_TEST_DB");
+  EXPECT_EQ(j["database"], db && std::string(db) == "postgresql" ? "postgresql" : "sqlite");
   EXPECT_GE(j["schema_version"].get<int>(), 1);
 }
 
