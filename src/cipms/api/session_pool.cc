@@ -77,6 +77,12 @@ class PooledSession final : public Session {
   Result<NetworkSnapshot> load_network() override { return s_->load_network(); }
   Result<ImportCounts> import_network(const NetworkSnapshot& net, ImportMode mode, TimePoint now) override { return s_->import_network(net, mode, now); }
   Result<std::int64_t> registry_revision() override { return s_->registry_revision(); }
+  Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    return s_->query(sql, params);
+  }
+  Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlValue>& params) override {
+    return s_->execute(sql, params);
+  }
 
  private:
   std::unique_ptr<Session> s_;

@@ -10,6 +10,7 @@
 
 #include "cipms/base/clock.h"
 #include "cipms/base/ids.h"
+#include "cipms/domain/classification.h"
 
 namespace cipms {
 
@@ -57,6 +58,7 @@ struct Facility {
   bool cii = false;             // holds critical information infrastructure
   std::optional<int> grade;     // 1..3 once graded
   Lifecycle status = Lifecycle::kActive;
+  Classification classification;  // who may read it (security.h)
   std::int64_t version = 0;
   TimePoint created_at{};
   TimePoint updated_at{};

@@ -26,7 +26,9 @@
 #include "cipms/base/clock.h"
 #include "cipms/base/status.h"
 #include "cipms/domain/registry.h"
+#include "cipms/domain/security.h"
 #include "cipms/domain/taxonomy.h"
+#include "cipms/storage/sql.h"
 
 namespace cipms {
 
@@ -45,6 +47,11 @@ struct FacilityFilter {
   std::optional<OrgId> provider, authority;
   std::optional<bool> cii;
   std::optional<std::string> q;    // case-insensitive substring of code, name or name_en
+  std::optional<int> classification;  // exactly this level (0..4)
+  // Only facilities the reader may read (domain/security.h): scope, clearance, and for levels
+  // >= 2 a need-to-know grant (table need_to_know, record_kind 'facility', not expired).
+  // nullopt = no restriction (CLI, system jobs). Counts (`total`) obey it too.
+  std::optional<AccessFilter> access;
   std::string sort = "code";       // code | name | name_en | population | grade | updated_at
   SortOrder order = SortOrder::kAsc;
   int limit = 50;                  // 1..1000
@@ -153,6 +160,13 @@ class Session {
   // Number of rows that changed the registry since the database was created; grows with
   // every facility/dependency mutation. Caches (criticality ranking) key on it.
   virtual Result<std::int64_t> registry_revision() = 0;
+
+  // --- portable SQL (sql.h), for the stores written once for both back ends ---
+  // One statement; the rows of a SELECT or RETURNING. Runs inside the open transaction, if
+  // any (else on its own). Database errors map as in the calls above (unique → kConflict...).
+  virtual Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& params = {}) = 0;
+  // One statement without result rows; the number of rows it changed.
+  virtual Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlValue>& params = {}) = 0;
 };
 
 class Database {

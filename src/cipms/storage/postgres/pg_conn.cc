@@ -54,6 +54,7 @@ Res& Res::operator=(Res&& o) noexcept {
 }
 
 int Res::rows() const { return r_ ? PQntuples(r_) : 0; }
+int Res::cols() const { return r_ ? PQnfields(r_) : 0; }
 bool Res::null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
 const char* Res::cstr(int row, int col) const { return PQgetvalue(r_, row, col); }
 std::string Res::text(int row, int col) const {

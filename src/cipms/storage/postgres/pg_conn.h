@@ -62,6 +62,7 @@ class Res {
   Res& operator=(const Res&) = delete;
 
   int rows() const;
+  int cols() const;
   bool null(int row, int col) const;
   std::string text(int row, int col) const;
   const char* cstr(int row, int col) const;

@@ -74,6 +74,8 @@ class PgSession final : public Session {
   Result<ImportCounts> import_network(const NetworkSnapshot& net, ImportMode mode,
                                       TimePoint now) override;
   Result<std::int64_t> registry_revision() override;
+  Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& params) override;
+  Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlValue>& params) override;
 
  private:
   Status write(const std::function<Status()>& fn);

@@ -85,6 +85,8 @@ class SqliteSession final : public Session {
   Result<ImportCounts> import_network(const NetworkSnapshot& net, ImportMode mode,
                                       TimePoint now) override;
   Result<std::int64_t> registry_revision() override;
+  Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& params) override;
+  Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlValue>& params) override;
 
   ::sqlite3* raw() const;
   soci::session& sql() { return *sql_; }
