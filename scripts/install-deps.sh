@@ -14,6 +14,7 @@ PACKAGES=(
   libsodium-dev libssl-dev liboath-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev wrk
+  openssl  # the TLS test makes a throwaway self-signed certificate with it
   # fuzzing (`make fuzz`: clang with libFuzzer and its sanitizer runtimes)
   clang libclang-rt-14-dev
   postgresql postgresql-client

@@ -65,6 +65,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (!ca_file_.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file_.c_str());
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     r.error = curl_easy_strerror(rc);

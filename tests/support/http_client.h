@@ -47,9 +47,12 @@ class HttpClient {
   HttpResponse post_multipart(const std::string& target, const std::vector<Part>& parts);
 
   const std::string& base() const { return base_; }
+  // https: trust only this PEM CA file (and check the host name against it); "" = system CAs.
+  void set_ca_file(std::string path) { ca_file_ = std::move(path); }
 
  private:
   std::string base_;
+  std::string ca_file_;
   void* curl_;
 };
 

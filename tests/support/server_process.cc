@@ -46,6 +46,7 @@ std::vector<char*> argv_of(std::vector<std::string>& args) {
 
 ServerProcess::ServerProcess(ServerProcessOptions opt) {
   dir_ = make_temp_dir("cipms-api-test");
+  ca_file_ = opt.ca_file;
   db_url_ = db_path().string();
   if (test_db_is_postgres()) {
     auto& pg = PostgresServer::instance();
@@ -82,6 +83,7 @@ bool ServerProcess::start_once(const ServerProcessOptions& opt) {
   }
   pid_ = pid;
   HttpClient client(base_url());
+  client.set_ca_file(ca_file_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opt.startup_timeout_s);
   while (std::chrono::steady_clock::now() < deadline) {
     int st = 0;

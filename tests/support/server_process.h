@@ -13,6 +13,9 @@ namespace cipms::testing {
 struct ServerProcessOptions {
   bool demo = false;                    // --demo: load the demo network
   std::vector<std::string> extra_args;  // e.g. {"--max-import-mb", "1"}
+  // HTTPS (give --tls-cert/--tls-key in extra_args): base_url() is https:// and start-up
+  // waits for /healthz over TLS, trusting this PEM CA file (the test's self-signed cert).
+  std::string ca_file;
   int startup_timeout_s = 120;
 };
 
@@ -26,7 +29,10 @@ class ServerProcess {
   bool ok() const { return pid_ > 0 && error_.empty(); }
   const std::string& error() const { return error_; }  // why it did not start (with the log)
   int port() const { return port_; }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string base_url() const {
+    return (ca_file_.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_);
+  }
+  const std::string& ca_file() const { return ca_file_; }
   const std::filesystem::path& dir() const { return dir_; }  // also the --web folder
   std::filesystem::path db_path() const { return dir_ / "cipms.db"; }
   // What the server was started with as --db: db_path(), or with $CIPMS_TEST_DB=postgresql a
@@ -40,6 +46,7 @@ class ServerProcess {
   bool start_once(const ServerProcessOptions& opt);
   std::filesystem::path dir_;
   std::string db_url_;
+  std::string ca_file_;
   int pid_ = -1;
   int port_ = 0;
   std::string error_;

@@ -25,6 +25,7 @@ struct Request {
   std::string remote;      // peer address
   std::string request_id;  // for logs and problem bodies
   std::string route;       // the matched route pattern, set by the Dispatcher (metrics label)
+  bool tls = false;        // arrived over HTTPS (serve --tls-cert/--tls-key): cookies get Secure
 
   std::optional<std::string> header(const std::string& lower_name) const;
   std::optional<std::string> query_param(const std::string& name) const;

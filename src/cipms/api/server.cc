@@ -1,18 +1,29 @@
 // The only file that includes RESTinio: converts its requests to api::Request, hands them to
 // the Dispatcher (or the static files), writes the access log, and runs the server on a pool
-// of threads until SIGINT/SIGTERM.
+// of threads until SIGINT/SIGTERM; over plain HTTP, or over HTTPS only (OpenSSL through
+// RESTinio's TLS support) when a certificate and key are given.
 #include "cipms/api/server.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <fstream>
+#include <memory>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <random>
 #include <restinio/all.hpp>
 #include <restinio/helpers/http_field_parsers/content-disposition.hpp>
 #include <restinio/helpers/multipart_body.hpp>
+#include <restinio/tls.hpp>
+#include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include "cipms/api/json_io.h"
 #include "cipms/api/multipart.h"
@@ -27,7 +38,11 @@ namespace {
 struct Traits : public restinio::default_traits_t {
   static constexpr bool use_connection_count_limiter = true;
 };
-using Server = restinio::http_server_t<Traits>;
+struct TlsTraits : public restinio::default_tls_traits_t {
+  static constexpr bool use_connection_count_limiter = true;
+};
+
+constexpr const char* kHsts = "max-age=31536000; includeSubDomains";
 
 // An io_context whose services can be shut down explicitly. Connections still waiting for a
 // keep-alive read when the server stops are destroyed by that shutdown, and each of them
@@ -84,11 +99,12 @@ Response to_problem(int status, const char* kind, const std::string& detail, con
   return r;
 }
 
-restinio::request_handling_status_t handle(const Dispatcher& d, const std::string& web_dir,
+restinio::request_handling_status_t handle(const Dispatcher& d, const std::string& web_dir, bool tls,
                                            const restinio::request_handle_t& h) {
   auto t0 = std::chrono::steady_clock::now();
   metrics::InFlight in_flight;
   Request req;
+  req.tls = tls;
   const auto& hdr = h->header();
   req.method = std::string(hdr.method().c_str());
   req.path = std::string(hdr.path());
@@ -124,6 +140,9 @@ restinio::request_handling_status_t handle(const Dispatcher& d, const std::strin
       resp = d.handle(req);
     }
   }
+  // Browsers that once saw this over HTTPS never try plain HTTP on the host again. Only under
+  // TLS: sent over plain HTTP the header means nothing (RFC 6797 §7.2).
+  if (tls) resp.headers.emplace_back("Strict-Transport-Security", kHsts);
 
   auto out = h->create_response(
       restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)},
@@ -188,7 +207,78 @@ Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std
   return out;
 }
 
-Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
+namespace {
+
+// The whole file, or an error saying why it cannot be read.
+Result<std::string> read_file(const std::string& option, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::invalid(option + " " + path + ": cannot read (" + std::strerror(errno) + ")");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status::invalid(option + " " + path + ": cannot read");
+  return ss.str();
+}
+
+std::string openssl_error() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return "unknown OpenSSL error";
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return buf;
+}
+
+// Never prompt on the terminal for a pass phrase: an encrypted key is an error.
+int no_passphrase(char*, int, int, void*) { return 0; }
+
+// The server's TLS context: TLS 1.2 and 1.3 only, forward-secret AEAD cipher suites for 1.2
+// (Mozilla's "intermediate" profile), no compression or renegotiation; the certificate chain
+// and the key loaded and checked against each other before anything listens.
+Result<std::shared_ptr<asio::ssl::context>> make_tls_context(const ServerOptions& opt) {
+  if (opt.tls_cert.empty() != opt.tls_key.empty())
+    return Status::invalid("--tls-cert and --tls-key go together: give both or neither");
+  auto cert_pem = read_file("--tls-cert", opt.tls_cert);
+  if (!cert_pem.is_ok()) return cert_pem.status();
+  auto key_pem = read_file("--tls-key", opt.tls_key);
+  if (!key_pem.is_ok()) return key_pem.status();
+
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                   asio::ssl::context::single_dh_use);
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(native,
+                              "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                              "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                              "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1)
+    return Status(Code::kInternal, "cannot configure TLS: " + openssl_error());
+  SSL_CTX_set_default_passwd_cb(native, no_passphrase);
+
+  ERR_clear_error();
+  if (SSL_CTX_use_certificate_chain_file(native, opt.tls_cert.c_str()) != 1)
+    return Status::invalid("--tls-cert " + opt.tls_cert + " is not a PEM certificate (chain): " + openssl_error());
+
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(key_pem->data(), static_cast<int>(key_pem->size())),
+                                               &BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr) : nullptr, &EVP_PKEY_free);
+  if (!key)
+    return Status::invalid("--tls-key " + opt.tls_key + " is not an unencrypted PEM private key: " + openssl_error());
+  if (SSL_CTX_use_PrivateKey(native, key.get()) != 1 || SSL_CTX_check_private_key(native) != 1) {
+    ERR_clear_error();
+    return Status::invalid("--tls-key " + opt.tls_key + " does not match the certificate in --tls-cert " +
+                           opt.tls_cert);
+  }
+  return ctx;
+}
+
+template <typename Tr>
+Status serve(const Dispatcher& dispatcher, const ServerOptions& opt,
+             std::shared_ptr<asio::ssl::context> tls_context) {
+  constexpr bool kTls = !std::is_same_v<Tr, Traits>;
   unsigned threads = opt.threads ? opt.threads : std::max(4u, std::thread::hardware_concurrency());
   IoContext ioctx;
   std::string web_dir = opt.web_dir;
@@ -198,12 +288,12 @@ Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
   std::uint64_t largest = std::max(opt.api.max_import_bytes, opt.api.max_body_bytes);
   std::uint64_t hard_body_limit = std::max<std::uint64_t>(2 * largest, largest + (16u << 20));
 
-  auto settings = restinio::server_settings_t<Traits>{}
+  auto settings = restinio::server_settings_t<Tr>{}
                       .address(opt.address)
                       .port(opt.port)
                       .request_handler([&dispatcher, web_dir](const restinio::request_handle_t& h) {
                         try {
-                          return handle(dispatcher, web_dir, h);
+                          return handle(dispatcher, web_dir, kTls, h);
                         } catch (const std::exception& e) {
                           log_event(LogLevel::kError, "http_handler_failed", R"("what":)" + dump(Json(e.what())));
                           return restinio::request_rejected();
@@ -219,8 +309,9 @@ Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
                       .read_next_http_message_timelimit(std::chrono::seconds(opt.read_timeout_s))
                       .write_http_response_timelimit(std::chrono::seconds(opt.write_timeout_s))
                       .handle_request_timeout(std::chrono::seconds(opt.handle_timeout_s));
+  if constexpr (kTls) settings.tls_context(std::move(tls_context));
 
-  Server server{restinio::external_io_context(ioctx), std::move(settings)};
+  restinio::http_server_t<Tr> server{restinio::external_io_context(ioctx), std::move(settings)};
 
   std::exception_ptr failure;
   asio::signal_set signals(ioctx, SIGINT, SIGTERM);
@@ -237,7 +328,8 @@ Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
       [&] {
         log_event(LogLevel::kInfo, "listening",
                   R"("address":)" + dump(Json(opt.address)) + R"(,"port":)" + std::to_string(opt.port) +
-                      R"(,"threads":)" + std::to_string(threads) + R"(,"web":)" + dump(Json(web_dir)));
+                      R"(,"threads":)" + std::to_string(threads) + R"(,"tls":)" + (kTls ? "true" : "false") +
+                      R"(,"web":)" + dump(Json(web_dir)));
       },
       [&](std::exception_ptr ex) {
         failure = ex;
@@ -260,6 +352,15 @@ Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
   }
   log_event(LogLevel::kInfo, "stopped");
   return Status::ok();
+}
+
+}  // namespace
+
+Status run_server(const Dispatcher& dispatcher, const ServerOptions& opt) {
+  if (opt.tls_cert.empty() && opt.tls_key.empty()) return serve<Traits>(dispatcher, opt, nullptr);
+  auto tls = make_tls_context(opt);
+  if (!tls.is_ok()) return tls.status();
+  return serve<TlsTraits>(dispatcher, opt, std::move(tls).value());
 }
 
 }  // namespace cipms::api

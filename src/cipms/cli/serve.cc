@@ -26,6 +26,7 @@ struct ServeArgs {
   std::string web;
   std::size_t max_import_mb = 64;
   std::string log_format = "json";
+  std::string tls_cert, tls_key;
 };
 
 bool split_listen(const std::string& listen, std::string* host, std::uint16_t* port) {
@@ -58,6 +59,8 @@ int serve(const ServeArgs& a) {
     return fail(Status::invalid("--listen must be ADDRESS:PORT, not '" + a.listen + "'"), 2);
   opt.threads = a.threads;
   opt.api.max_import_bytes = a.max_import_mb << 20;
+  opt.tls_cert = a.tls_cert;
+  opt.tls_key = a.tls_key;
   if (!a.web.empty()) {
     if (!std::filesystem::is_directory(a.web)) return fail(Status::invalid("--web " + a.web + " is not a directory"), 2);
     opt.web_dir = a.web;
@@ -99,7 +102,7 @@ int serve(const ServeArgs& a) {
   api::Dispatcher dispatcher(api::build_router(ctx), opt.api);
   // Sign-in (a later issue) plugs in here: dispatcher.set_auth(...).
   Status st = api::run_server(dispatcher, opt);
-  if (!st.is_ok()) return fail(st);
+  if (!st.is_ok()) return fail(st, st.code() == Code::kInvalidArgument ? 2 : 1);
   return 0;
 }
 
@@ -121,6 +124,10 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--log-format", args->log_format, "Log lines as json or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
+  auto* cert = cmd->add_option("--tls-cert", args->tls_cert, "Serve HTTPS only: PEM certificate (chain) file");
+  auto* key = cmd->add_option("--tls-key", args->tls_key, "Serve HTTPS only: PEM private key file (with --tls-cert)");
+  cert->needs(key);
+  key->needs(cert);
   cmd->callback([args] { set_exit(serve(*args)); });
 
   // Hidden: the route table, one "METHOD PATTERN" per line.
