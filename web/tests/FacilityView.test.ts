@@ -5,7 +5,8 @@ import { createRouter, createMemoryHistory } from 'vue-router'
 import ElementPlus from 'element-plus'
 import FacilityView from '../src/views/FacilityView.vue'
 import { i18n } from '../src/i18n'
-import { facility, fakeServer } from './helpers'
+import { useAuth } from '../src/stores/auth'
+import { facility, fakeServer, signedInAs } from './helpers'
 
 const taxonomy = {
   sectors: [{ code: 'energy', name: '能源', name_en: 'Energy', active: true }],
@@ -15,21 +16,26 @@ const taxonomy = {
 }
 const empty = { items: [], total: 0, limit: 1000, offset: 0 }
 
-async function mountAt(path: string) {
+async function mountAt(path: string, perms: string[] | null = ['registry.read', 'registry.write', 'analysis.run']) {
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/facilities/:key', component: FacilityView }, { path: '/:p(.*)*', component: { template: '<div/>' } }] })
   router.push(path)
   await router.isReady()
   const pinia = createPinia()
   setActivePinia(pinia)
+  if (perms) signedInAs(useAuth(), perms)
   const w = mount({ template: '<router-view />' }, { global: { plugins: [router, pinia, i18n, ElementPlus], stubs: { transition: false, 'transition-group': false } }, attachTo: document.body })
   await flushPromises()
   return w
 }
 
-function server(patch: () => { status?: number; body?: unknown; headers?: Record<string, string> }) {
+type Answer = { status?: number; body?: unknown; headers?: Record<string, string> }
+let current: typeof facility | undefined
+let classify: (() => Answer) | undefined
+function server(patch: () => Answer) {
   return fakeServer((method, url) => {
     const p = url.pathname
-    if (p === '/api/v1/facilities/7' && method === 'GET') return { body: facility, headers: { ETag: '"4"' } }
+    if (p === '/api/v1/facilities/7' && method === 'GET') return { body: current ?? facility, headers: { ETag: '"4"' } }
+    if (p === '/api/v1/facilities/7/classification' && method === 'PUT') return classify ? classify() : undefined
     if (p === '/api/v1/facilities/7' && method === 'PATCH') return patch()
     if (p === '/api/v1/facilities/7/dependencies')
       return { body: { ...empty, total: 1, items: [{ id: 1, consumer: 7, consumer_code: facility.code, resource: 'electricity', suppliers: [9], supplier_codes: ['SUB-9'], min_up: 1, backup_hours: 0, version: 1 }] } }
@@ -45,6 +51,8 @@ beforeEach(() => {
   i18n.global.locale.value = 'en'
 })
 afterEach(() => {
+  current = undefined
+  classify = undefined
   vi.unstubAllGlobals()
   document.body.innerHTML = ''
 })
@@ -98,5 +106,67 @@ describe('FacilityView', () => {
     await flushPromises()
     await new Promise((r) => setTimeout(r, 150)) // Element Plus shows field errors after a 100 ms debounce
     expect(w.find('[data-test=conflict]').text()).toContain('Someone else changed this facility')
+  })
+
+  it('offers editing, classifying and simulating only with the permissions for them', async () => {
+    server(() => ({ status: 500 }))
+    let w = await mountAt('/facilities/7', ['registry.read'])
+    expect(w.find('[data-test=facility-title]').exists()).toBe(true)
+    expect(w.find('[data-test=edit]').exists()).toBe(false)
+    expect(w.find('[data-test=classify]').exists()).toBe(false)
+    expect(w.find('[data-test=simulate]').exists()).toBe(false)
+    w.unmount()
+    w = await mountAt('/facilities/7', ['registry.read', 'registry.write', 'classify', 'analysis.run'])
+    expect(w.find('[data-test=edit]').exists()).toBe(true)
+    expect(w.find('[data-test=classify]').exists()).toBe(true)
+    expect(w.find('[data-test=simulate]').exists()).toBe(true)
+  })
+
+  it('shows the classification marking as a banner', async () => {
+    current = { ...facility, classification: { level: 'confidential', level_zh: '機密', reason: '國防相關', classified_by: 'ohs', classified_on: '2026-11-25', declassify_on: '2030-01-01', declassify_condition: '' } }
+    server(() => ({ status: 500 }))
+    const w = await mountAt('/facilities/7')
+    const banner = w.find('[data-test=class-banner]')
+    expect(banner.exists()).toBe(true)
+    expect(banner.attributes('data-level')).toBe('confidential')
+    expect(banner.text()).toContain('機密')
+    expect(banner.text()).toContain('Confidential')
+    expect(banner.text()).toContain('國防相關')
+    expect(banner.text()).toContain('2030-01-01')
+  })
+
+  it('has no banner for a general facility', async () => {
+    server(() => ({ status: 500 }))
+    const w = await mountAt('/facilities/7')
+    expect(w.find('[data-test=class-banner]').exists()).toBe(false)
+  })
+
+  it('classifies through the dialog: checks first, then PUT with If-Match and the CSRF token', async () => {
+    classify = () => ({ body: { ...facility, version: 5, classification: { level: 'official', level_zh: '密', reason: 'r', classified_by: 'ohs', classified_on: '2026-11-25', declassify_on: null, declassify_condition: '' } }, headers: { ETag: '"5"' } })
+    const calls = server(() => ({ status: 500 }))
+    const w = await mountAt('/facilities/7', ['registry.read', 'classify'])
+    await w.find('[data-test=classify]').trigger('click')
+    await flushPromises()
+    const dialog = () => document.querySelector('[data-test=class-dialog]') as HTMLElement
+    ;(dialog().querySelector('[data-test=class-level-confidential] input') as HTMLInputElement).click()
+    await flushPromises()
+    ;(dialog().querySelector('[data-test=class-save]') as HTMLButtonElement).click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 150))
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false)
+    expect(dialog().querySelector('[data-test=field-class-reason] .el-form-item__error')?.textContent).toContain('reason')
+    ;(dialog().querySelector('[data-test=class-level-official] input') as HTMLInputElement).click()
+    const reason = dialog().querySelector('#class-reason') as HTMLTextAreaElement
+    reason.value = 'r'
+    reason.dispatchEvent(new Event('input'))
+    await flushPromises()
+    ;(dialog().querySelector('[data-test=class-save]') as HTMLButtonElement).click()
+    await flushPromises()
+    const put = calls.find((c) => c.method === 'PUT')!
+    expect(put.url).toBe('/api/v1/facilities/7/classification')
+    expect(put.body).toEqual({ level: 'official', reason: 'r' })
+    expect(put.headers['If-Match']).toBe('"4"')
+    expect(put.headers['X-CSRF-Token']).toBe('csrf-test')
+    expect(w.find('[data-test=class-banner]').attributes('data-level')).toBe('official')
   })
 })

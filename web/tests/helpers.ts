@@ -1,5 +1,6 @@
 import { vi } from 'vitest'
 import type { Facility } from '../src/api/types'
+import type { SessionInfo } from '../src/api/auth'
 
 export type Handler = (method: string, url: URL, body: unknown, headers: Record<string, string>) => { status?: number; body?: unknown; headers?: Record<string, string> } | undefined
 
@@ -30,4 +31,21 @@ export const facility: Facility = {
   type: 'power_plant', provider: 2, provider_code: 'TPC', authority: 3, authority_code: 'MOEA', county_code: '10017',
   address: '基隆市中山區', lat: 25.16, lon: 121.74, population: 0, loss_per_hour: 2e6, mtpd_hours: 2, cii: true,
   grade: 1, status: 'active', version: 4, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-02T03:04:05Z',
+}
+
+export function session(permissions: string[], over: Partial<SessionInfo['principal']> = {}): SessionInfo {
+  return {
+    user: { id: 2, username: 'ohs', display_name: '國土安全辦公室 OHS officer', role: 'ohs_officer', clearance: 'top_secret', clearance_zh: '絕對機密', totp_enabled: false },
+    principal: {
+      user_id: 2, username: 'ohs', role: 'ohs_officer', org_id: 1, org_code: 'OHS', org_type: 'ohs', sectors: [], subsectors: [],
+      clearance: 'top_secret', clearance_zh: '絕對機密', via: 'session', permissions: ['signed_in', ...permissions], ...over,
+    },
+    csrf_token: 'csrf-test',
+    expires_at: '2026-11-26T02:00:00Z',
+  }
+}
+
+/** Puts a signed-in user with these permissions in the auth store. */
+export function signedInAs(auth: { apply: (s: SessionInfo) => void }, permissions: string[]) {
+  auth.apply(session(permissions))
 }

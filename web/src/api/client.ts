@@ -1,7 +1,30 @@
 // A small fetch wrapper for /api/v1: JSON in and out, problem+json → ApiError, ETag for writes.
+// Signed-in requests carry the HttpOnly session cookie (the browser sends it); state-changing
+// ones also send the session's CSRF token in X-CSRF-Token. A 401 on any call but sign-in itself
+// goes to the handler the auth store registers (which shows the sign-in page).
 import type { Problem } from './types'
 
 export const API = '/api/v1'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+/** Does this method change state (and so need the CSRF token)? */
+export const isUnsafeMethod = (method: string) => !SAFE_METHODS.has(method.toUpperCase())
+
+let csrfToken: string | null = null
+/** The session's CSRF token (from sign-in or GET /auth/me); null when signed out. */
+export function setCsrfToken(token: string | null | undefined) {
+  csrfToken = token || null
+}
+export const getCsrfToken = () => csrfToken
+
+type UnauthorizedHandler = (err: ApiError) => void
+let onUnauthorized: UnauthorizedHandler | null = null
+/** Called on a 401 answer (the session ended or was never there), except for sign-in and /auth/me. */
+export function setUnauthorizedHandler(h: UnauthorizedHandler | null) {
+  onUnauthorized = h
+}
+/** Calls whose 401 is an answer for the caller, not a lost session. */
+const OWN_401 = [`${API}/auth/login`, `${API}/auth/me`]
 
 export class ApiError extends Error {
   readonly status: number
@@ -11,10 +34,24 @@ export class ApiError extends Error {
     this.status = status
     this.problem = problem
   }
+  /** Seconds from the Retry-After header (429), when given. */
+  retryAfter: number | null = null
   /** 412: the record changed since it was read. */
   get isConflict(): boolean {
     return this.status === 412
   }
+  /** 403: signed in, but the role or the token may not do this. */
+  get isForbidden(): boolean {
+    return this.status === 403
+  }
+}
+
+/** Reads Retry-After: delta-seconds or an HTTP date. */
+export function parseRetryAfter(v: string | null, now = Date.now()): number | null {
+  if (!v) return null
+  if (/^\d+$/.test(v.trim())) return Number(v.trim())
+  const t = Date.parse(v)
+  return Number.isNaN(t) ? null : Math.max(0, Math.ceil((t - now) / 1000))
 }
 
 export type QueryValue = string | number | boolean | null | undefined
@@ -59,7 +96,9 @@ async function parseError(res: Response): Promise<ApiError> {
       problem.detail = text.slice(0, 500)
     }
   }
-  return new ApiError(res.status, problem)
+  const err = new ApiError(res.status, problem)
+  err.retryAfter = parseRetryAfter(res.headers.get('Retry-After'))
+  return err
 }
 
 export interface Tagged<T> {
@@ -73,13 +112,20 @@ export async function request<T>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Tagged<T>> {
-  const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } }
+  const h: Record<string, string> = { Accept: 'application/json', ...headers }
+  if (isUnsafeMethod(method) && csrfToken) h['X-CSRF-Token'] = csrfToken
+  const init: RequestInit = { method, headers: h, credentials: 'same-origin' }
   if (body !== undefined) {
     init.body = JSON.stringify(body)
-    ;(init.headers as Record<string, string>)['Content-Type'] = 'application/json'
+    h['Content-Type'] = 'application/json'
   }
-  const res = await fetch(path.startsWith('/') ? path : `${API}/${path}`, init)
-  if (!res.ok) throw await parseError(res)
+  const url = path.startsWith('/') ? path : `${API}/${path}`
+  const res = await fetch(url, init)
+  if (!res.ok) {
+    const err = await parseError(res)
+    if (res.status === 401 && onUnauthorized && !OWN_401.includes(url.split('?')[0])) onUnauthorized(err)
+    throw err
+  }
   const text = res.status === 204 ? '' : await res.text()
   return { data: (text ? JSON.parse(text) : undefined) as T, etag: res.headers.get('ETag') }
 }

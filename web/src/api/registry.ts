@@ -34,6 +34,15 @@ export function patchFacility(id: number, etag: string, changes: Partial<Facilit
   return request<Facility>('PATCH', `${API}/facilities/${id}`, changes, { 'If-Match': etag })
 }
 
+/** Sets a facility's classification (permission "classify"), guarded by If-Match. */
+export function setClassification(
+  id: number,
+  etag: string,
+  body: { level: string; reason: string; declassify_on?: string; declassify_condition?: string },
+): Promise<Tagged<Facility>> {
+  return request<Facility>('PUT', `${API}/facilities/${id}/classification`, body, { 'If-Match': etag })
+}
+
 /** Finds a facility by its code (exact match among the search hits). */
 export async function findByCode(code: string): Promise<Facility | undefined> {
   const page = await listFacilities({ q: code, limit: 50 })

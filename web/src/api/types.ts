@@ -29,9 +29,21 @@ export interface Facility {
   cii: boolean
   grade: number | null
   status: string
+  /** The marking (issue 5); older servers send none. */
+  classification?: Classification
   version: number
   created_at: string
   updated_at: string
+}
+
+export interface Classification {
+  level: 'general' | 'official' | 'confidential' | 'secret' | 'top_secret'
+  level_zh: string
+  reason: string
+  classified_by: string
+  classified_on: string | null
+  declassify_on: string | null
+  declassify_condition: string
 }
 
 export interface CoreFunction {
