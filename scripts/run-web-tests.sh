@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Web UI tests: vitest (components, stores, logic) and browser tests (playwright-core driving
-# Debian's /usr/bin/chromium) against a real `cipms serve` with the demo network.
+# Debian's /usr/bin/chromium) against a real `cipms serve` with the demo network
+# and the demo accounts (password: $CIPMS_DEMO_PASSWORD, default cipms-e2e-2026).
 #   scripts/run-web-tests.sh [BUILD_DIR]     (default: build)
 # Ends with "CIPMS-SUITE passed=N failed=M" (read by scripts/run-tests.sh); exits non-zero on
 # any failure. Screenshots: test-artifacts/web/. Server log: test-artifacts/web/server.log.
@@ -69,6 +70,8 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "web: /usr/bin/chromium is missing (scripts/install-deps.sh installs it)"; failed=$((failed + 1)); finish
 fi
+# The demo accounts' password (the browser tests sign in with it).
+export CIPMS_DEMO_PASSWORD=${CIPMS_DEMO_PASSWORD:-cipms-e2e-2026}
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 "$BUILD/cipms" serve --db "$TMP/web.db" --listen "127.0.0.1:$PORT" --demo --web web/dist >"$ART/server.log" 2>&1 &
 SERVER_PID=$!

@@ -3,7 +3,10 @@
 //   CIPMS_URL=http://127.0.0.1:PORT node e2e/run.mjs
 // Prints one line per test, timings (first load, map), and ends with
 // "CIPMS-E2E passed=N failed=M". Screenshots go to ../test-artifacts/web/.
+// The server runs with the demo accounts (--demo) and CIPMS_DEMO_PASSWORD (the same value is
+// given to this script; default: the server's own default): the existing flows sign in as "ohs".
 import { chromium } from 'playwright-core'
+import { createHmac } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -14,11 +17,29 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
 const ONLY = process.env.E2E_ONLY ?? ''
 mkdirSync(ART, { recursive: true })
 
-const api = async (p, init) => {
-  const r = await fetch(BASE + p, init)
-  const text = await r.text()
-  return { status: r.status, etag: r.headers.get('etag'), body: text ? JSON.parse(text) : null }
+const PASSWORD = process.env.CIPMS_DEMO_PASSWORD || 'cipms-demo-2026'
+
+// API calls from the test itself run in a session of their own (cookie + CSRF token), by default
+// as "ohs"; `as(user)` signs another demo account in.
+async function signInApi(username, password = PASSWORD, extra = {}) {
+  const r = await fetch(BASE + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password, ...extra }) })
+  const body = await r.json()
+  if (r.status !== 200) throw new Error(`API sign-in as ${username}: HTTP ${r.status} ${body.detail ?? ''}`)
+  const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]
+  return { cookie, csrf: body.csrf_token, principal: body.principal, user: body.user }
 }
+function apiAs(sess) {
+  return async (p, init = {}) => {
+    const method = (init.method ?? 'GET').toUpperCase()
+    const headers = { ...(init.headers ?? {}), Cookie: sess.cookie }
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) headers['X-CSRF-Token'] = sess.csrf
+    const r = await fetch(BASE + p, { ...init, headers })
+    const text = await r.text()
+    return { status: r.status, etag: r.headers.get('etag'), headers: r.headers, body: text ? JSON.parse(text) : null }
+  }
+}
+const ohsSession = await signInApi('ohs')
+const api = apiAs(ohsSession)
 const assert = (cond, msg) => {
   if (!cond) throw new Error(msg)
 }
@@ -33,13 +54,47 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader',
   ],
 })
-const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei' })
+const CONTEXT = { viewport: { width: 1440, height: 900 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei' }
+const context = await browser.newContext(CONTEXT)
 const page = await context.newPage()
 const consoleErrors = []
-page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-page.on('pageerror', (e) => consoleErrors.push(String(e)))
-page.setDefaultTimeout(15000)
-const shot = (name) => page.screenshot({ path: path.join(ART, `${name}.png`), fullPage: false })
+// A 401 from /auth/me on a page load without a session, or a 401/403/429 the test provokes, is
+// expected: the browser logs failed requests as console errors.
+const EXPECTED = /status of (401|403|429)/
+const watchConsole = (p) => {
+  p.on('console', (m) => m.type() === 'error' && !EXPECTED.test(m.text()) && consoleErrors.push(m.text()))
+  p.on('pageerror', (e) => consoleErrors.push(String(e)))
+  p.setDefaultTimeout(15000)
+}
+watchConsole(page)
+const shot = (name, p = page) => p.screenshot({ path: path.join(ART, `${name}.png`), fullPage: false })
+
+/** Signs in through the sign-in page (the page is on it or is sent to it). */
+async function signInUi(p, username, password = PASSWORD) {
+  await p.waitForSelector('[data-test=login-form]')
+  await p.fill('#login-username', username)
+  await p.fill('#login-password', password)
+  await p.click('[data-test=login-submit]')
+}
+/** A new browser context (no cookie) for tests of other users. */
+async function freshPage() {
+  const ctx = await browser.newContext(CONTEXT)
+  const p = await ctx.newPage()
+  watchConsole(p)
+  return p
+}
+/** RFC 6238 one-time code (SHA-1, 30 s, 6 digits) from a base32 secret. */
+function totp(secretB32, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const ch of secretB32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0')
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)))
+  const h = createHmac('sha1', key).update(counter).digest()
+  const o = h[h.length - 1] & 0xf
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0')
+}
 
 // A facility that others depend on, for the facility, graph and simulation tests.
 async function pickSupplier() {
@@ -95,6 +150,26 @@ async function test(name, fn, { needsSim = false } = {}) {
   }
 }
 
+await test('the sign-in page comes first; signing in as ohs fills the user slot', async () => {
+  await page.goto(BASE + '/facilities?sector=energy', { waitUntil: 'load' })
+  await page.waitForURL(/\/login\?redirect=/)
+  assert((await page.textContent('h1')).includes('登入'), 'the sign-in page is not in zh-TW')
+  assert((await page.$('[data-test=nav-facilities]')) === null, 'navigation shown before signing in')
+  // Empty fields: the messages beside them, nothing sent.
+  await page.click('[data-test=login-submit]')
+  await page.locator('[data-test=field-username] .el-form-item__error').waitFor()
+  assert((await page.textContent('[data-test=field-password] .el-form-item__error')).includes('請輸入密碼'), 'no message beside the password')
+  await page.waitForTimeout(300)
+  await shot('00-sign-in')
+  await signInUi(page, 'ohs')
+  // Back to the page asked for.
+  await page.waitForURL(/\/facilities\?sector=energy/)
+  await page.waitForSelector('[data-test=facility-table] .el-table__row')
+  const slot = await page.textContent('[data-test=user-slot]')
+  for (const want of ['國土安全辦公室 OHS officer', '國土安全辦公室承辦人', 'OHS', '絕對機密'])
+    assert(slot.includes(want), `the user slot lacks "${want}": ${slot}`)
+})
+
 await test('first load shows the dashboard in zh-TW', async () => {
   const t0 = Date.now()
   await page.goto(BASE + '/', { waitUntil: 'load' })
@@ -112,7 +187,7 @@ await test('first load shows the dashboard in zh-TW', async () => {
   if (await page.$('[data-test=ranking]')) await page.waitForFunction(() => /\S/.test(document.querySelector('[data-test=rank-name]')?.textContent ?? ''), null, { timeout: 15000 })
   assert((await page.textContent('header')).includes('關鍵基礎設施防護管理系統'), 'header is not in zh-TW')
   assert((await page.getAttribute('html', 'lang')) === 'zh-TW', 'html lang is not zh-TW')
-  assert((await page.textContent('[data-test=user-slot]')).trim() === '', 'the user slot must stay empty until sign-in exists')
+  assert((await page.textContent('[data-test=user-role]')).includes('國土安全辦公室承辦人'), 'the user slot does not show the role')
   await page.waitForTimeout(400) // chart animation
   await shot('01-dashboard')
 })
@@ -125,7 +200,7 @@ await test('browse, filter, search and sort facilities', async () => {
   await page.click('.el-select-dropdown__item:visible >> text=能源')
   await page.waitForURL(/sector=energy/)
   await page.waitForFunction((before) => document.querySelector('[data-test=total]')?.textContent !== before, totalAll)
-  const sectors = await page.$$eval('[data-test=facility-table] .el-table__row td:nth-child(3)', (tds) => tds.map((td) => td.textContent.trim()))
+  const sectors = await page.$$eval('[data-test=facility-table] .el-table__row td:nth-child(4)', (tds) => tds.map((td) => td.textContent.trim()))
   assert(sectors.length > 0 && sectors.every((s) => s === '能源'), `rows not all energy: ${sectors.slice(0, 3)}`)
   const expected = (await api('/api/v1/facilities?sector=energy&limit=1')).body.total
   assert((await page.textContent('[data-test=total]')).includes(expected.toLocaleString('zh-TW')), 'total does not match the API')
@@ -349,6 +424,179 @@ await test('what fails if this fails highlights the affected facilities', async 
   await shot('13-graph-what-fails')
 }, { needsSim: true })
 
+await test('the user menu: account page and API tokens (secret shown once, revoke)', async () => {
+  await page.goto(BASE + '/')
+  await page.click('[data-test=user-menu]')
+  await page.locator('[data-test=menu-account]').waitFor()
+  await page.waitForTimeout(300)
+  await shot('17-user-menu')
+  await page.click('[data-test=menu-account]')
+  await page.waitForURL(/\/account$/)
+  await page.waitForSelector('[data-test=profile]')
+  assert((await page.textContent('[data-test=profile]')).includes('執行分析與模擬'), 'the permissions are not listed')
+  await page.waitForTimeout(500) // tags fade in
+  await shot('18-account')
+  await page.goto(BASE + '/account/tokens')
+  await page.fill('#token-name', 'e2e 匯出')
+  await page.click('[data-test="scope-registry.read"]')
+  await page.click('[data-test="scope-network.export"]')
+  await page.click('[data-test=token-create]')
+  const secret = (await page.locator('[data-test=token-secret-value]').textContent()).trim()
+  assert(secret.length >= 20, `no secret shown: "${secret}"`)
+  await page.waitForSelector('[data-test=token-table] .el-table__row')
+  await page.waitForTimeout(500)
+  await shot('19-api-tokens')
+  // The token works as a Bearer token with its scopes, and the secret is not shown again.
+  const viaToken = await fetch(BASE + '/api/v1/facilities?limit=1', { headers: { Authorization: `Bearer ${secret}` } })
+  assert(viaToken.status === 200, `the new token does not read the registry: HTTP ${viaToken.status}`)
+  await page.reload()
+  await page.waitForSelector('[data-test=token-table] .el-table__row')
+  assert((await page.$('[data-test=token-secret-value]')) === null, 'the secret is shown again after a reload')
+  const id = (await api('/api/v1/auth/tokens')).body.items.find((x) => x.name === 'e2e 匯出').id
+  await page.click(`[data-test=revoke-${id}]`)
+  await page.click('.el-message-box__btns .el-button--primary')
+  await page.waitForFunction((i) => !document.querySelector(`[data-test=revoke-${i}]`), id)
+  const after = await fetch(BASE + '/api/v1/facilities?limit=1', { headers: { Authorization: `Bearer ${secret}` } })
+  assert(after.status === 401, `a revoked token still works: HTTP ${after.status}`)
+})
+
+await test('ohs sees the classification marking of a facility set to 機密 through the API', async () => {
+  const list = await api('/api/v1/facilities?sector=energy&limit=5&sort=code')
+  const f = list.body.items.find((x) => x.id !== target.id) ?? list.body.items[0]
+  // A national secret is read on a need-to-know grant only, even by ohs: grant it, then classify.
+  const g = await api('/api/v1/grants', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: ohsSession.principal.user_id, record_kind: 'facility', record_id: f.id, reason: 'e2e：國土安全辦公室檢視' }) })
+  assert(g.status === 201, `grant: HTTP ${g.status} ${JSON.stringify(g.body)}`)
+  const next = new Date(Date.now() + 365 * 86400e3).toISOString().slice(0, 10)
+  const c = await api(`/api/v1/facilities/${f.id}/classification`, { method: 'PUT', headers: { 'Content-Type': 'application/json', 'If-Match': `"${f.version}"` }, body: JSON.stringify({ level: 'confidential', reason: '涉及電網調度弱點', declassify_on: next }) })
+  assert(c.status === 200, `classification: HTTP ${c.status} ${JSON.stringify(c.body)}`)
+  await page.goto(BASE + `/facilities/${f.id}`)
+  const banner = page.locator('[data-test=class-banner]')
+  await banner.waitFor()
+  const text = await banner.textContent()
+  assert(text.includes('機密') && text.includes('涉及電網調度弱點') && text.includes(next), `banner: ${text}`)
+  assert((await banner.getAttribute('data-level')) === 'confidential', 'banner level')
+  await shot('20-facility-classified')
+  // The registry list marks it too.
+  await page.goto(BASE + '/facilities?q=' + encodeURIComponent(f.code))
+  await page.waitForSelector(`[data-test="row-${f.code}"]`)
+  const tag = await page.textContent(`.el-table__row:has([data-test="row-${f.code}"]) [data-test=class-tag]`)
+  assert(tag.trim() === '機密', `list tag: ${tag}`)
+  // And the editor (permission "classify") changes it: down to 密 with a reason.
+  await page.goto(BASE + `/facilities/${f.id}`)
+  await page.click('[data-test=classify]')
+  await page.locator('[data-test=class-dialog]').waitFor()
+  await page.click('[data-test=class-level-official]')
+  await page.fill('#class-reason', '僅供業務相關人員')
+  await page.waitForTimeout(200)
+  await shot('21-classification-editor')
+  await page.click('[data-test=class-save]')
+  await page.waitForFunction(() => document.querySelector('[data-test=class-banner]')?.dataset.level === 'official')
+  const now = await api(`/api/v1/facilities/${f.id}`)
+  assert(now.body.classification.level === 'official', `saved level: ${now.body.classification.level}`)
+})
+
+await test('a wrong password shows the error', async () => {
+  const p = await freshPage()
+  try {
+    await p.goto(BASE + '/')
+    await p.waitForURL(/\/login/)
+    await signInUi(p, 'tpc', 'not-the-password')
+    const err = p.locator('[data-test=login-error]')
+    await err.waitFor()
+    assert((await err.textContent()).includes('帳號或密碼錯誤'), `error: ${await err.textContent()}`)
+    assert(p.url().includes('/login'), 'left the sign-in page')
+    await shot('22-sign-in-wrong-password', p)
+  } finally {
+    await p.context().close()
+  }
+})
+
+await test('an account with two-step sign-in asks for the one-time code', async () => {
+  const police = await signInApi('police')
+  const papi = apiAs(police)
+  const setup = await papi('/api/v1/auth/totp/setup', { method: 'POST' })
+  assert(setup.status === 200, `totp setup: HTTP ${setup.status}`)
+  const en = await papi('/api/v1/auth/totp/enable', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: totp(setup.body.secret) }) })
+  assert(en.status === 200, `totp enable: HTTP ${en.status} ${JSON.stringify(en.body)}`)
+  const p = await freshPage()
+  try {
+    await p.goto(BASE + '/map')
+    await signInUi(p, 'police')
+    await p.waitForSelector('[data-test=totp-step]')
+    await p.fill('#login-totp', '000000' === totp(setup.body.secret) ? '111111' : '000000')
+    await p.click('[data-test=login-submit]')
+    await p.locator('[data-test=login-error]').waitFor()
+    await p.fill('#login-totp', totp(setup.body.secret))
+    await shot('23-sign-in-one-time-code', p)
+    await p.click('[data-test=login-submit]')
+    await p.waitForURL(/\/map$/)
+    await p.waitForSelector('[data-test=user-role]')
+    assert((await p.textContent('[data-test=user-role]')).includes('支援單位'), 'not signed in as police')
+  } finally {
+    await p.context().close()
+  }
+})
+
+await test('a locked account shows the wait', async () => {
+  for (let i = 0; i < 5; i++)
+    await fetch(BASE + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'auditor', password: `wrong-${i}` }) })
+  const p = await freshPage()
+  try {
+    await p.goto(BASE + '/login')
+    await signInUi(p, 'auditor')
+    const locked = p.locator('[data-test=login-locked]')
+    await locked.waitFor()
+    const text = await locked.textContent()
+    assert(/\d+ (秒|分鐘)/.test(text), `no wait in: ${text}`)
+    assert(await p.isDisabled('[data-test=login-submit]'), 'the button is not disabled while locked')
+    await shot('24-sign-in-locked', p)
+  } finally {
+    await p.context().close()
+  }
+})
+
+await test('tpc-viewer: no edit buttons, and another provider\'s facility is not listed', async () => {
+  const viewer = await signInApi('tpc-viewer')
+  const vapi = apiAs(viewer)
+  const own = await vapi('/api/v1/facilities?limit=5&sort=code')
+  assert(own.status === 200 && own.body.total > 0, `tpc-viewer sees ${own.body?.total} facilities`)
+  assert(own.body.items.every((x) => x.provider_code === 'TPC'), 'tpc-viewer sees other providers\' facilities through the API')
+  // A facility of another provider (seen as ohs).
+  let other
+  for (let off = 0; !other && off < 3000; off += 200) other = (await api(`/api/v1/facilities?limit=200&offset=${off}`)).body.items.find((x) => x.provider_code && x.provider_code !== 'TPC')
+  assert(other, 'no facility of another provider in the demo')
+  const p = await freshPage()
+  try {
+    await p.goto(BASE + '/facilities')
+    await signInUi(p, 'tpc-viewer')
+    await p.waitForSelector('[data-test=facility-table] .el-table__row')
+    assert((await p.textContent('[data-test=user-role]')).includes('設施提供者（檢視）'), 'role not shown')
+    assert((await p.textContent('[data-test=user-org]')).trim() === 'TPC', 'organisation not shown')
+    assert((await p.textContent('[data-test=total]')).includes(own.body.total.toLocaleString('zh-TW')), 'the list total is not the viewer\'s scope')
+    assert((await p.$('[data-test=nav-simulation]')) === null, 'the simulation page is offered without analysis.run')
+    await p.waitForFunction(() => !document.querySelector('[data-test=facility-table] .el-loading-mask'))
+    await p.waitForTimeout(300)
+    await shot('25-tpc-viewer-facilities', p)
+    // Another provider's facility: not found by search, and its page answers "not found".
+    await p.goto(BASE + '/facilities?q=' + encodeURIComponent(other.code))
+    await p.waitForFunction(() => /共 0 筆/.test(document.querySelector('[data-test=total]')?.textContent ?? ''))
+    assert((await p.$(`[data-test="row-${other.code}"]`)) === null, `${other.code} (${other.provider_code}) is listed for tpc-viewer`)
+    await p.goto(BASE + `/facilities/${other.id}`)
+    await p.waitForSelector('.el-alert--warning')
+    // Its own facility: no edit, classify or simulate buttons.
+    await p.goto(BASE + `/facilities/${own.body.items[0].id}`)
+    await p.waitForSelector('[data-test=facility-fields]')
+    for (const sel of ['edit', 'classify', 'simulate'])
+      assert((await p.$(`[data-test=${sel}]`)) === null, `tpc-viewer has a "${sel}" button`)
+    await shot('26-tpc-viewer-facility', p)
+    // The simulation page by URL goes back to the dashboard.
+    await p.goto(BASE + '/simulation')
+    await p.waitForURL((u) => u.pathname === '/')
+  } finally {
+    await p.context().close()
+  }
+})
+
 await test('keyboard: skip link, labelled inputs', async () => {
   await page.goto(BASE + '/facilities')
   await page.waitForSelector('[data-test=facility-table] .el-table__row')
@@ -363,6 +611,25 @@ await test('keyboard: skip link, labelled inputs', async () => {
       .map((el) => el.outerHTML.slice(0, 200)),
   )
   assert(unlabeled.length === 0, `inputs without a label: ${unlabeled.join(' | ')}`)
+})
+
+await test('sign out returns to the sign-in page', async () => {
+  await page.goto(BASE + '/facilities')
+  await page.waitForSelector('[data-test=facility-table] .el-table__row')
+  await page.click('[data-test=user-menu]')
+  await page.click('[data-test=menu-signout]')
+  await page.waitForURL(/\/login\?signedout=1/)
+  await page.locator('[data-test=login-notice]').waitFor()
+  assert((await page.textContent('[data-test=login-notice]')).includes('已登出'), 'no signed-out notice')
+  await shot('27-signed-out')
+  // The session is gone: a page needs signing in again, and the cookie no longer works.
+  await page.goto(BASE + '/facilities/' + target.id)
+  await page.waitForURL(/\/login\?redirect=/)
+  const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status)
+  assert(me === 401, `/auth/me after sign-out: HTTP ${me}`)
+  // Signing in again goes to the page asked for.
+  await signInUi(page, 'ohs')
+  await page.waitForURL(new RegExp(`/facilities/${target.id}$`))
 })
 
 await browser.close()
