@@ -66,8 +66,8 @@ Result<T> with_session(const ServiceContext& ctx, Fn&& fn) {
 Status denied(const std::string& what) { return Status(Code::kPermissionDenied, what); }
 
 Status unprocessable(const std::string& what, std::vector<FieldError> errs) {
-  return Status::unprocessable(what + " (" + std::to_string(errs.size()) + (errs.size() == 1 ? " problem)" : " problems)"),
-                               std::move(errs));
+  std::string msg = what + " (" + std::to_string(errs.size()) + (errs.size() == 1 ? " problem)" : " problems)");
+  return Status::unprocessable(std::move(msg), std::move(errs));
 }
 
 std::optional<AccessFilter> filter_of(const Principal& who, TimePoint now) {
