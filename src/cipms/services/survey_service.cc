@@ -134,6 +134,12 @@ Result<SurveyDocument> load_document(Session& s, Survey sv, Facility f) {
   return d;
 }
 
+Result<SurveyDocument> get_survey_in(Session& s, const Principal& who, std::int64_t id, TimePoint now) {
+  Facility f;
+  CIPMS_ASSIGN_OR_RETURN(Survey sv, readable_survey(s, who, id, now, &f));
+  return load_document(s, std::move(sv), std::move(f));
+}
+
 Status check_version(const Survey& sv, std::int64_t expected) {
   if (sv.version != expected)
     return Status::precondition_failed("survey " + std::to_string(sv.id) + " is at version " +
@@ -314,10 +320,10 @@ namespace {
 
 // Runs one change of survey `id` as described at Change.
 template <typename Fn>
-Result<SurveyDocument> change_survey(const ServiceContext& ctx, const Principal& who, std::int64_t id,
+Result<SurveyDocument> change_survey(const ServiceContext& ctx, Session* outer, const Principal& who, std::int64_t id,
                                      std::int64_t expected, const Change& c, Fn&& fn) {
   TimePoint now = ctx.clock->now();
-  return in_transaction<SurveyDocument>(ctx, [&](Session& s) -> Result<SurveyDocument> {
+  auto body = [&](Session& s) -> Result<SurveyDocument> {
     Facility f;
     CIPMS_ASSIGN_OR_RETURN(Survey sv, readable_survey(s, who, id, now, &f));
     CIPMS_RETURN_IF_ERROR(check_permission(who, f, c.need));
@@ -355,7 +361,9 @@ Result<SurveyDocument> change_survey(const ServiceContext& ctx, const Principal&
                                                   dump(survey_sections_json(before)), dump(survey_sections_json(after))},
                                        now));
     return after;
-  });
+  };
+  if (outer) return body(*outer);
+  return in_transaction<SurveyDocument>(ctx, body);
 }
 
 // Checks a dependency of `consumer`: fields (domain/validation.h) and that every supplier is a
@@ -386,10 +394,9 @@ Status check_dependency(Session& s, const Taxonomy& tax, const Dependency& d, co
 
 }  // namespace
 
-Result<SurveyDocument> SurveyService::put_core_functions(const Principal& who, std::int64_t id, std::int64_t expected,
-                                                         const std::vector<CoreFunction>& items) {
+Result<SurveyDocument> SurveyService::put_core_functions_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected, const std::vector<CoreFunction>& items) {
   Change c{"survey.core_functions", Need::kEdit, true, std::nullopt, ""};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session& s, const SurveyDocument& d, Survey&, const Facility& f, TimePoint now) -> Status {
                          std::vector<FieldError> errs;
                          std::map<std::int64_t, const CoreFunction*> existing;
@@ -426,13 +433,11 @@ Result<SurveyDocument> SurveyService::put_core_functions(const Principal& who, s
                        });
 }
 
-Result<SurveyDocument> SurveyService::put_external_resources(const Principal& who, std::int64_t id,
-                                                             std::int64_t expected,
-                                                             const std::vector<ExternalResource>& items,
+Result<SurveyDocument> SurveyService::put_external_resources_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected, const std::vector<ExternalResource>& items,
                                                              const std::vector<UnmatchedSupplier>& unmatched) {
   Change c{"survey.external_resources", Need::kEdit, true, std::nullopt, ""};
   return change_survey(
-      ctx_, who, id, expected, c,
+      ctx_, outer, who, id, expected, c,
       [&](Session& s, const SurveyDocument& d, Survey& sv, const Facility& f, TimePoint now) -> Status {
         CIPMS_ASSIGN_OR_RETURN(Taxonomy tax, s.load_taxonomy());
         std::vector<FieldError> errs;
@@ -486,10 +491,9 @@ Result<SurveyDocument> SurveyService::put_external_resources(const Principal& wh
       });
 }
 
-Result<SurveyDocument> SurveyService::put_assets(const Principal& who, std::int64_t id, std::int64_t expected,
-                                                 const std::vector<InternalAsset>& items) {
+Result<SurveyDocument> SurveyService::put_assets_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected, const std::vector<InternalAsset>& items) {
   Change c{"survey.assets", Need::kEdit, true, std::nullopt, ""};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session& s, const SurveyDocument& d, Survey& sv, const Facility& f, TimePoint now) -> Status {
                          std::vector<FieldError> errs;
                          for (std::size_t i = 0; i < items.size(); ++i) {
@@ -515,10 +519,9 @@ Result<SurveyDocument> SurveyService::put_assets(const Principal& who, std::int6
                        });
 }
 
-Result<SurveyDocument> SurveyService::put_self_assessment(const Principal& who, std::int64_t id, std::int64_t expected,
-                                                          const SelfAssessment& a) {
+Result<SurveyDocument> SurveyService::put_self_assessment_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected, const SelfAssessment& a) {
   Change c{"survey.self_assessment", Need::kEdit, true, std::nullopt, ""};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session&, const SurveyDocument&, Survey& sv, const Facility&, TimePoint) -> Status {
                          std::vector<FieldError> errs;
                          validate_assessment(a, "/self_assessment", errs);
@@ -530,10 +533,10 @@ Result<SurveyDocument> SurveyService::put_self_assessment(const Principal& who, 
 
 // ------------------------------------------------------------------ transitions
 
-Result<SurveyDocument> SurveyService::submit(const Principal& who, std::int64_t id, std::int64_t expected,
-                                             const std::string& comment) {
+Result<SurveyDocument> SurveyService::submit_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected,
+                                                const std::string& comment) {
   Change c{"survey.submit", Need::kEdit, false, SurveyAction::kSubmit, comment};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session&, const SurveyDocument& d, Survey& sv, const Facility&, TimePoint now) -> Status {
                          std::vector<FieldError> errs = check_survey_complete(d);
                          if (!errs.empty())
@@ -546,8 +549,9 @@ Result<SurveyDocument> SurveyService::submit(const Principal& who, std::int64_t 
 
 Result<SurveyDocument> SurveyService::return_survey(const Principal& who, std::int64_t id, std::int64_t expected,
                                                     const std::string& comment) {
+  Session* outer = nullptr;
   Change c{"survey.return", Need::kReview, false, SurveyAction::kReturn, comment};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session&, const SurveyDocument&, Survey& sv, const Facility&, TimePoint) -> Status {
                          if (comment.find_first_not_of(" \t\r\n") == std::string::npos)
                            return unprocessable("a returned survey needs comments",
@@ -559,15 +563,17 @@ Result<SurveyDocument> SurveyService::return_survey(const Principal& who, std::i
 
 Result<SurveyDocument> SurveyService::accept(const Principal& who, std::int64_t id, std::int64_t expected,
                                              const std::string& comment) {
+  Session* outer = nullptr;
   Change c{"survey.accept", Need::kReview, false, SurveyAction::kAccept, comment};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session&, const SurveyDocument&, Survey&, const Facility&, TimePoint) { return Status::ok(); });
 }
 
 Result<SurveyDocument> SurveyService::propose(const Principal& who, std::int64_t id, std::int64_t expected,
                                               const GradingProposal& p) {
+  Session* outer = nullptr;
   Change c{"survey.propose", Need::kReview, false, SurveyAction::kPropose, "grade " + std::to_string(p.grade) + " proposed"};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session&, const SurveyDocument&, Survey& sv, const Facility&, TimePoint now) -> Status {
                          std::vector<FieldError> errs;
                          validate_proposal(p, "", errs);
@@ -583,8 +589,9 @@ Result<SurveyDocument> SurveyService::propose(const Principal& who, std::int64_t
 Result<SurveyDocument> SurveyService::add_review_opinion(const Principal& who, std::int64_t id, std::int64_t expected,
                                                          const ReviewOpinion& o,
                                                          const std::vector<MissingFacilityProposal>& missing) {
+  Session* outer = nullptr;
   Change c{"survey.review_opinion", Need::kReview, false, SurveyAction::kReview, o.opinion};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session& s, const SurveyDocument&, Survey& sv, const Facility&, TimePoint now) -> Status {
                          std::vector<FieldError> errs;
                          if (o.opinion.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -618,8 +625,9 @@ Result<SurveyDocument> SurveyService::add_review_opinion(const Principal& who, s
 
 Result<SurveyDocument> SurveyService::finalise(const Principal& who, std::int64_t id, std::int64_t expected,
                                                std::optional<int> grade, const std::string& reasons) {
+  Session* outer = nullptr;
   Change c{"survey.finalise", Need::kFinalise, false, SurveyAction::kFinalise, reasons};
-  return change_survey(ctx_, who, id, expected, c,
+  return change_survey(ctx_, outer, who, id, expected, c,
                        [&](Session& s, const SurveyDocument& d, Survey& sv, const Facility& f, TimePoint now) -> Status {
                          int g = grade.value_or(sv.proposal ? sv.proposal->grade : 0);
                          if (g < 1 || g > 3)
@@ -643,6 +651,30 @@ Result<SurveyDocument> SurveyService::finalise(const Principal& who, std::int64_
                          v.decided_at = format_utc(now);
                          return ss::add_grade_version(s, v).status();
                        });
+}
+
+// ------------------------------------------------------------------ public edits (own transaction)
+
+Result<SurveyDocument> SurveyService::put_core_functions(const Principal& who, std::int64_t id, std::int64_t expected,
+                                                         const std::vector<CoreFunction>& items) {
+  return put_core_functions_in(nullptr, who, id, expected, items);
+}
+Result<SurveyDocument> SurveyService::put_external_resources(const Principal& who, std::int64_t id, std::int64_t expected,
+                                                             const std::vector<ExternalResource>& items,
+                                                             const std::vector<UnmatchedSupplier>& unmatched) {
+  return put_external_resources_in(nullptr, who, id, expected, items, unmatched);
+}
+Result<SurveyDocument> SurveyService::put_assets(const Principal& who, std::int64_t id, std::int64_t expected,
+                                                 const std::vector<InternalAsset>& items) {
+  return put_assets_in(nullptr, who, id, expected, items);
+}
+Result<SurveyDocument> SurveyService::put_self_assessment(const Principal& who, std::int64_t id, std::int64_t expected,
+                                                          const SelfAssessment& a) {
+  return put_self_assessment_in(nullptr, who, id, expected, a);
+}
+Result<SurveyDocument> SurveyService::submit(const Principal& who, std::int64_t id, std::int64_t expected,
+                                             const std::string& comment) {
+  return submit_in(nullptr, who, id, expected, comment);
 }
 
 // ------------------------------------------------------------------ decision support
@@ -843,6 +875,121 @@ Result<std::vector<SurveyDocument>> SurveyService::export_round(const Principal&
       if (page.items.size() < 1000) break;
     }
     return out;
+  });
+}
+
+}  // namespace cipms
+
+namespace cipms {
+
+Result<SurveyService::ImportSummary> SurveyService::import_surveys(const Principal& who, int year,
+                                                                   const std::vector<SurveyImport>& items) {
+  TimePoint now = ctx_.clock->now();
+  return in_transaction<ImportSummary>(ctx_, [&](Session& s) -> Result<ImportSummary> {
+    ImportSummary sum;
+    CIPMS_ASSIGN_OR_RETURN(SurveyRound round, ss::get_round_by_year(s, year));
+    std::vector<FieldError> errs;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const SurveyImport& item = items[i];
+      const std::string at = "/surveys/" + std::to_string(i);
+      // A problem of this item: its field errors under `at`; anything but bad input stops the import.
+      auto problem = [&](const Status& st) -> Status {
+        Code c = st.code();
+        if (c != Code::kUnprocessable && c != Code::kInvalidArgument && c != Code::kConflict &&
+            c != Code::kPermissionDenied && c != Code::kNotFound && c != Code::kPreconditionFailed)
+          return st;
+        if (st.errors().empty()) errs.push_back({at, st.message()});
+        for (const auto& e : st.errors()) errs.push_back({at + e.pointer, e.message});
+        return Status::ok();
+      };
+      auto f = s.find_facility_by_code(item.facility_code);
+      if (!f.is_ok()) {
+        if (f.status().code() != Code::kNotFound) return f.status();
+        errs.push_back({at + "/facility", "no facility with code '" + item.facility_code + "'"});
+        continue;
+      }
+      if (!who.system && !who.may_read(*f, false)) {
+        errs.push_back({at + "/facility", "no facility with code '" + item.facility_code + "'"});
+        continue;
+      }
+      if (Status st = check_permission(who, *f, Need::kEdit); !st.is_ok()) {
+        CIPMS_RETURN_IF_ERROR(problem(st));
+        continue;
+      }
+      CIPMS_ASSIGN_OR_RETURN(auto existing, ss::find_survey(s, round.id, f->id));
+      Survey sv;
+      if (existing) {
+        if (!survey_editable(existing->state)) {
+          errs.push_back({at, "the " + std::to_string(year) + " survey of " + f->code + " is " +
+                                  survey_state_code(existing->state) + " and can no longer be changed"});
+          continue;
+        }
+        sv = *existing;
+      } else {
+        CIPMS_ASSIGN_OR_RETURN(sv, ss::create_survey(s, round.id, f->id, now));
+        CIPMS_RETURN_IF_ERROR(audit_append(s, who, AuditEvent{"survey.start", "survey", std::to_string(sv.id), "ok", "import: facility " + f->code + ", round " + std::to_string(year)}, now));
+      }
+      std::int64_t v = sv.version;
+      bool ok = true;
+      auto step = [&](Result<SurveyDocument> r) -> Status {
+        if (r.is_ok()) {
+          v = r->survey.version;
+          return Status::ok();
+        }
+        ok = false;
+        return problem(r.status());
+      };
+      if (item.core_functions) CIPMS_RETURN_IF_ERROR(step(put_core_functions_in(&s, who, sv.id, v, *item.core_functions)));
+      if (ok && (item.external_resources || item.unmatched_suppliers)) {
+        std::vector<ExternalResource> res;
+        if (item.external_resources) {
+          CIPMS_ASSIGN_OR_RETURN(SurveyDocument cur, get_survey_in(s, who, sv.id, now));
+          for (std::size_t j = 0; j < item.external_resources->size(); ++j) {
+            const auto& r = (*item.external_resources)[j];
+            ExternalResource x = r.item;
+            x.dependency.suppliers.clear();
+            for (std::size_t k = 0; k < r.supplier_codes.size(); ++k) {
+              auto sup = s.find_facility_by_code(r.supplier_codes[k]);
+              if (sup.is_ok()) {
+                x.dependency.suppliers.push_back(sup->id);
+              } else if (sup.status().code() == Code::kNotFound) {
+                errs.push_back({at + "/external_resources/" + std::to_string(j) + "/suppliers/" + std::to_string(k),
+                                "no registered facility '" + r.supplier_codes[k] +
+                                    "'; name it under unmatched_suppliers until it is registered"});
+                ok = false;
+              } else {
+                return sup.status();
+              }
+            }
+            // The same resource again replaces the registry's record instead of adding a copy.
+            for (const auto& e : cur.external_resources)
+              if (e.dependency.resource == x.dependency.resource &&
+                  std::none_of(res.begin(), res.end(), [&](const ExternalResource& y) { return y.dependency.id == e.dependency.id; }))
+              {
+                x.dependency.id = e.dependency.id;
+                break;
+              }
+            res.push_back(std::move(x));
+          }
+        } else {
+          CIPMS_ASSIGN_OR_RETURN(SurveyDocument cur, get_survey_in(s, who, sv.id, now));
+          res = cur.external_resources;
+        }
+        std::vector<UnmatchedSupplier> un;
+        if (item.unmatched_suppliers) un = *item.unmatched_suppliers;
+        if (ok) CIPMS_RETURN_IF_ERROR(step(put_external_resources_in(&s, who, sv.id, v, res, un)));
+      }
+      if (ok && item.assets) CIPMS_RETURN_IF_ERROR(step(put_assets_in(&s, who, sv.id, v, *item.assets)));
+      if (ok && item.self_assessment)
+        CIPMS_RETURN_IF_ERROR(step(put_self_assessment_in(&s, who, sv.id, v, *item.self_assessment)));
+      if (ok && item.submit) {
+        CIPMS_RETURN_IF_ERROR(step(submit_in(&s, who, sv.id, v, "import")));
+        if (ok) ++sum.submitted;
+      }
+      if (ok) ++sum.surveys;
+    }
+    if (!errs.empty()) return unprocessable("the survey import was rejected, nothing was written", std::move(errs));
+    return sum;
   });
 }
 

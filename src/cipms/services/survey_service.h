@@ -143,7 +143,43 @@ class SurveyService {
   // Every survey of the round that `who` may read, with all sections.
   Result<std::vector<SurveyDocument>> export_round(const Principal& who, int year);
 
+  // --- bulk (CLI) ---
+  // Imports surveys of the round in ONE transaction: for each item the facility's survey is
+  // opened (or the existing draft/returned one is used), the sections given are written and,
+  // when `submit` is set, the survey is submitted. Any problem anywhere rolls everything back;
+  // field errors are prefixed with "/surveys/<index>".
+  struct SurveyImport {
+    std::string facility_code;
+    std::optional<std::vector<CoreFunction>> core_functions;
+    // Suppliers by facility code here (the file names facilities by code).
+    struct Resource {
+      ExternalResource item;
+      std::vector<std::string> supplier_codes;
+    };
+    std::optional<std::vector<Resource>> external_resources;
+    std::optional<std::vector<UnmatchedSupplier>> unmatched_suppliers;
+    std::optional<std::vector<InternalAsset>> assets;
+    std::optional<SelfAssessment> self_assessment;
+    bool submit = false;
+  };
+  struct ImportSummary {
+    std::int64_t surveys = 0, submitted = 0;
+  };
+  Result<ImportSummary> import_surveys(const Principal& who, int year, const std::vector<SurveyImport>& items);
+
  private:
+  Result<SurveyDocument> put_core_functions_in(Session* outer, const Principal& who, std::int64_t id,
+                                               std::int64_t expected, const std::vector<CoreFunction>& items);
+  Result<SurveyDocument> put_external_resources_in(Session* outer, const Principal& who, std::int64_t id,
+                                                   std::int64_t expected, const std::vector<ExternalResource>& items,
+                                                   const std::vector<UnmatchedSupplier>& unmatched);
+  Result<SurveyDocument> put_assets_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected,
+                                       const std::vector<InternalAsset>& items);
+  Result<SurveyDocument> put_self_assessment_in(Session* outer, const Principal& who, std::int64_t id,
+                                                std::int64_t expected, const SelfAssessment& a);
+  Result<SurveyDocument> submit_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected,
+                                   const std::string& comment);
+
   ServiceContext ctx_;
   std::shared_ptr<struct SurveyRankingCache> ranking_;
 };
