@@ -1134,6 +1134,360 @@ TEST_P(StorageConformance, MergeImportNamingOneRegistryFacilityTwiceIsRejected) 
   EXPECT_EQ(facility_count(), 1);
 }
 
+// --- classification and access (R-9) --------------------------------------------------------
+
+Classification marking(ClassLevel level, const std::string& reason) {
+  Classification c;
+  c.level = level;
+  c.reason = reason;
+  c.classified_by = "alice (OHS)";
+  c.classified_on = "2026-11-25";
+  c.declassify_on = "2036-11-25";
+  c.declassify_condition = "when the plant is decommissioned";
+  return c;
+}
+
+void expect_same(const Classification& got, const Classification& want) {
+  EXPECT_EQ(got.level, want.level);
+  EXPECT_EQ(got.reason, want.reason);
+  EXPECT_EQ(got.classified_by, want.classified_by);
+  EXPECT_EQ(got.classified_on, want.classified_on);
+  EXPECT_EQ(got.declassify_on, want.declassify_on);
+  EXPECT_EQ(got.declassify_condition, want.declassify_condition);
+}
+
+TEST_P(StorageConformance, FacilityClassificationRoundTripsThroughCreateUpdateGetListAndLoad) {
+  // Unclassified by default: 一般, no marking.
+  Facility plain = must_create(fac("PLAIN"));
+  expect_same(plain.classification, Classification{});
+
+  Facility f = fac("SECRET-PLANT");
+  f.classification = marking(ClassLevel::kSecret, "国防 相關 (Art. 2)");
+  Facility c = must_create(f);
+  expect_same(c.classification, f.classification);
+  for (auto got : {s_->get_facility(c.id), s_->find_facility_by_code("SECRET-PLANT")}) {
+    ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+    expect_same(got->classification, f.classification);
+  }
+  FacilityFilter all;
+  auto page = s_->list_facilities(all);
+  ASSERT_TRUE(page.is_ok()) << page.status().to_string();
+  ASSERT_EQ(page->items.size(), 2u);
+  expect_same(page->items[0].classification, Classification{});  // PLAIN
+  expect_same(page->items[1].classification, f.classification);
+
+  // Every column is written by an update, including back to NULL / empty.
+  Facility u = c;
+  u.classification.level = ClassLevel::kOfficial;
+  u.classification.reason = "公務機密";
+  u.classification.classified_by = "bob (MOEA-EA)";
+  u.classification.classified_on = "2026-12-01";
+  u.classification.declassify_on.reset();
+  u.classification.declassify_condition = "";
+  auto upd = s_->update_facility(u, 1, kT0 + 1h);
+  ASSERT_TRUE(upd.is_ok()) << upd.status().to_string();
+  expect_same(upd->classification, u.classification);
+  auto again = s_->get_facility(c.id);
+  ASSERT_TRUE(again.is_ok());
+  expect_same(again->classification, u.classification);
+  EXPECT_EQ(again->version, 2);
+
+  // Every level maps to and from the stored integer.
+  for (ClassLevel l : {ClassLevel::kGeneral, ClassLevel::kOfficial, ClassLevel::kConfidential,
+                       ClassLevel::kSecret, ClassLevel::kTopSecret}) {
+    Facility x = *again;
+    x.classification.level = l;
+    auto r = s_->update_facility(x, again->version, kT0 + 2h);
+    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    EXPECT_EQ(s_->get_facility(c.id)->classification.level, l);
+    again = s_->get_facility(c.id);
+  }
+
+  // The whole-network read carries it too.
+  auto net = s_->load_network();
+  ASSERT_TRUE(net.is_ok()) << net.status().to_string();
+  ASSERT_EQ(net->facilities.size(), 2u);
+  EXPECT_EQ(net->facilities[1].code, "SECRET-PLANT");
+  EXPECT_EQ(net->facilities[1].classification.level, ClassLevel::kTopSecret);
+  EXPECT_EQ(net->facilities[1].classification.reason, "公務機密");
+  EXPECT_EQ(net->facilities[1].classification.classified_on, "2026-12-01");
+  EXPECT_FALSE(net->facilities[1].classification.declassify_on.has_value());
+  expect_same(net->facilities[0].classification, Classification{});
+}
+
+TEST_P(StorageConformance, FacilityClassificationFilterSelectsExactlyThatLevel) {
+  const std::pair<const char*, ClassLevel> rows[] = {
+      {"A", ClassLevel::kGeneral}, {"B", ClassLevel::kOfficial}, {"C", ClassLevel::kConfidential},
+      {"D", ClassLevel::kSecret},  {"E", ClassLevel::kSecret},   {"F", ClassLevel::kTopSecret}};
+  for (const auto& [code, level] : rows) {
+    Facility f = fac(code);
+    f.classification = marking(level, "r");
+    must_create(f);
+  }
+  using V = std::vector<std::string>;
+  FacilityFilter f;
+  f.classification = 3;
+  EXPECT_EQ(codes(f), (V{"D", "E"}));
+  auto p = s_->list_facilities(f);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(p->total, 2);
+  f.classification = 0;
+  EXPECT_EQ(codes(f), (V{"A"}));
+  f.classification = 4;
+  f.sector = "energy";
+  EXPECT_EQ(codes(f), (V{"F"}));
+  f.sector = "water";
+  EXPECT_TRUE(codes(f).empty());
+}
+
+TEST_P(StorageConformance, AccessFilterShowsOnlyReadableFacilitiesAndCountsOnlyThose) {
+  Organisation tpc = must_create(org("TPC"));
+  Organisation cht = must_create(org("CHT"));
+  Organisation ea = must_create(org("EA", OrgType::kCompetentAuthority));
+  Organisation ncc = must_create(org("NCC", OrgType::kCompetentAuthority));
+  struct Row {
+    const char* code;
+    const char* sector;
+    const char* sub;
+    OrgId provider, authority;
+    ClassLevel level;
+  };
+  const Row rows[] = {
+      {"E1", "energy", "electricity", tpc.id, ea.id, ClassLevel::kGeneral},
+      {"E2", "energy", "electricity", tpc.id, ea.id, ClassLevel::kOfficial},
+      {"E3", "energy", "oil", OrgId(), ea.id, ClassLevel::kConfidential},
+      {"E4", "energy", "electricity", tpc.id, OrgId(), ClassLevel::kSecret},
+      {"C1", "communications", "telecom", cht.id, ncc.id, ClassLevel::kGeneral},
+      {"C2", "communications", "broadcasting", OrgId(), ncc.id, ClassLevel::kTopSecret},
+      {"W1", "water", "water_supply", OrgId(), OrgId(), ClassLevel::kGeneral},
+      {"W2", "water", "water_supply", OrgId(), OrgId(), ClassLevel::kConfidential},
+  };
+  std::map<std::string, FacilityId> id;
+  for (const Row& r : rows) {
+    Facility f = fac(r.code, r.sector, r.sub);
+    if (r.provider.valid()) f.provider = r.provider;
+    if (r.authority.valid()) f.authority = r.authority;
+    f.classification = marking(r.level, "reason");
+    id[r.code] = must_create(f).id;
+  }
+  // Two users (grants need a users row).
+  auto add_user = [&](const std::string& name) -> std::int64_t {
+    auto r = s_->query(
+        "INSERT INTO users (username, display_name, org_id, role, clearance, password_hash, "
+        "version, created_at, updated_at) VALUES (?, ?, ?, 'ohs_officer', 4, 'x', 1, ?, ?) "
+        "RETURNING id",
+        {name, name, static_cast<std::int64_t>(tpc.id.value), format_utc(kT0), format_utc(kT0)});
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    return r.is_ok() && r->size() == 1 ? (*r)[0].i64(0) : 0;
+  };
+  const std::int64_t alice = add_user("alice"), bob = add_user("bob");
+  ASSERT_GT(alice, 0);
+  ASSERT_GT(bob, 0);
+  auto grant = [&](std::int64_t user, const std::string& code, SqlValue expires) {
+    auto r = s_->execute(
+        "INSERT INTO need_to_know (user_id, record_kind, record_id, reason, granted_by, created_at, "
+        "expires_at) VALUES (?, 'facility', ?, 'investigation', 'ohs (OHS)', ?, ?)",
+        {user, static_cast<std::int64_t>(id.at(code).value), format_utc(kT0), std::move(expires)});
+    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    EXPECT_EQ(r.value(), 1);
+  };
+
+  // Codes visible through `a` (plus optional filters); `total` must equal what is visible, also
+  // when the page is shorter than the result.
+  using V = std::vector<std::string>;
+  auto visible = [&](const AccessFilter& a, FacilityFilter f = {}) {
+    f.access = a;
+    f.limit = 1000;
+    auto p = s_->list_facilities(f);
+    EXPECT_TRUE(p.is_ok()) << p.status().to_string();
+    V out;
+    if (!p.is_ok()) return out;
+    for (const auto& x : p->items) out.push_back(x.code);
+    EXPECT_EQ(p->total, static_cast<std::int64_t>(out.size()));
+    f.limit = 1;
+    auto one = s_->list_facilities(f);
+    EXPECT_TRUE(one.is_ok());
+    if (one.is_ok()) {
+      EXPECT_EQ(one->total, static_cast<std::int64_t>(out.size())) << "count leaks";
+    }
+    return out;
+  };
+
+  // Scope alone (clearance and grants out of the way).
+  AccessFilter scope;
+  scope.grants_bypass = true;
+  scope.max_level = 4;
+  {
+    AccessFilter a = scope;
+    a.all = true;
+    EXPECT_EQ(visible(a).size(), 8u);
+    a = scope;  // all empty, all = false: nothing at all
+    EXPECT_EQ(visible(a), V{});
+    a.provider_ids = {tpc.id.value};  // provider: its own facilities
+    EXPECT_EQ(visible(a), (V{"E1", "E2", "E4"}));
+    a = scope;  // competent authority by authority_id
+    a.authority_ids = {ea.id.value};
+    EXPECT_EQ(visible(a), (V{"E1", "E2", "E3"}));
+    a = scope;  // competent authority by the sub-sectors it governs
+    a.subsectors = {"telecom", "water_supply"};
+    EXPECT_EQ(visible(a), (V{"C1", "W1", "W2"}));
+    a.authority_ids = {ncc.id.value};  // either matches (OR)
+    a.subsectors = {"oil"};
+    EXPECT_EQ(visible(a), (V{"C1", "C2", "E3"}));
+    a = scope;  // coordinating agency by sector
+    a.sectors = {"water", "communications"};
+    EXPECT_EQ(visible(a), (V{"C1", "C2", "W1", "W2"}));
+    a.provider_ids = {tpc.id.value, cht.id.value};
+    EXPECT_EQ(visible(a), (V{"C1", "C2", "E1", "E2", "E4", "W1", "W2"}));
+    // Scope AND the ordinary filters.
+    FacilityFilter f;
+    f.sector = "water";
+    EXPECT_EQ(visible(a, f), (V{"W1", "W2"}));
+    f = {};
+    f.classification = 2;
+    EXPECT_EQ(visible(a, f), (V{"W2"}));
+    // Values are bound, never spliced into the SQL.
+    a = scope;
+    a.sectors = {"energy' OR '1'='1", "x) OR (1=1"};
+    EXPECT_EQ(visible(a), V{});
+  }
+
+  // Clearance: nothing above max_level, whatever the scope.
+  {
+    AccessFilter a = scope;
+    a.all = true;
+    a.max_level = 1;
+    EXPECT_EQ(visible(a), (V{"C1", "E1", "E2", "W1"}));
+    a.max_level = 0;
+    EXPECT_EQ(visible(a), (V{"C1", "E1", "W1"}));
+    a.max_level = -1;
+    EXPECT_EQ(visible(a), V{});
+    a = scope;
+    a.provider_ids = {tpc.id.value};
+    a.max_level = 2;
+    EXPECT_EQ(visible(a), (V{"E1", "E2"}));
+  }
+
+  // Need-to-know: levels >= 2 only with an unexpired grant of this user.
+  AccessFilter g;
+  g.all = true;
+  g.max_level = 4;
+  g.grant_user = alice;
+  g.now = "2026-11-25T10:00:00Z";
+  EXPECT_EQ(visible(g), (V{"C1", "E1", "E2", "W1"}));
+  grant(alice, "E3", sql_null());                             // no expiry
+  grant(alice, "C2", std::string("2026-11-25T10:00:01Z"));   // expires a second from now
+  grant(alice, "W2", std::string("2026-11-25T10:00:00Z"));   // expired just now
+  grant(bob, "E4", sql_null());                               // someone else's
+  grant(alice, "E1", sql_null());                             // harmless below level 2
+  EXPECT_EQ(visible(g), (V{"C1", "C2", "E1", "E2", "E3", "W1"}));
+  {
+    AccessFilter later = g;  // C2's grant has run out by then
+    later.now = "2026-11-25T10:00:01Z";
+    EXPECT_EQ(visible(later), (V{"C1", "E1", "E2", "E3", "W1"}));
+    AccessFilter b = g;
+    b.grant_user = bob;
+    EXPECT_EQ(visible(b), (V{"C1", "E1", "E2", "E4", "W1"}));
+    // A grant does not lift clearance...
+    AccessFilter low = g;
+    low.max_level = 2;
+    EXPECT_EQ(visible(low), (V{"C1", "E1", "E2", "E3", "W1"}));
+    // ...nor scope.
+    AccessFilter prov = g;
+    prov.all = false;
+    prov.authority_ids = {ncc.id.value};
+    EXPECT_EQ(visible(prov), (V{"C1", "C2"}));
+    FacilityFilter f;
+    f.classification = 2;
+    EXPECT_EQ(visible(g, f), (V{"E3"}));
+  }
+  // grants_bypass (the system actor): every level within clearance, no grant needed.
+  {
+    AccessFilter sys = g;
+    sys.grants_bypass = true;
+    EXPECT_EQ(visible(sys).size(), 8u);
+    sys.grant_user = 0;
+    EXPECT_EQ(visible(sys).size(), 8u);
+  }
+  // Without an injected time the system clock decides.
+  {
+    ASSERT_TRUE(s_->execute("UPDATE need_to_know SET expires_at = ? WHERE record_id = ?",
+                            {std::string("9999-12-31T23:59:59Z"), static_cast<std::int64_t>(id.at("W2").value)})
+                    .is_ok());
+    ASSERT_TRUE(s_->execute("UPDATE need_to_know SET expires_at = ? WHERE record_id = ?",
+                            {std::string("2001-01-01T00:00:00Z"), static_cast<std::int64_t>(id.at("E3").value)})
+                    .is_ok());
+    ASSERT_TRUE(s_->execute("UPDATE need_to_know SET expires_at = ? WHERE record_id = ?",
+                            {std::string("2001-01-01T00:00:00Z"), static_cast<std::int64_t>(id.at("C2").value)})
+                    .is_ok());
+    AccessFilter a = g;
+    a.now.clear();
+    EXPECT_EQ(visible(a), (V{"C1", "E1", "E2", "W1", "W2"}));
+  }
+  // Pages and totals agree with what is visible.
+  {
+    FacilityFilter f;
+    f.access = g;
+    f.limit = 2;
+    f.offset = 2;
+    auto p = s_->list_facilities(f);
+    ASSERT_TRUE(p.is_ok()) << p.status().to_string();
+    EXPECT_EQ(p->total, 5);  // C1 E1 E2 W1 W2
+    ASSERT_EQ(p->items.size(), 2u);
+    EXPECT_EQ(p->items[0].code, "E2");
+    EXPECT_EQ(p->items[1].code, "W1");
+  }
+}
+
+TEST_P(StorageConformance, ImportKeepsTheClassificationOfMergedFacilitiesAndDefaultsNewOnes) {
+  must_create(org("TPC"));
+  Facility f = fac("SUB");
+  f.classification = marking(ClassLevel::kSecret, "國防");
+  Facility sub = must_create(f);
+  Facility g = fac("OTHER");
+  g.classification = marking(ClassLevel::kOfficial, "公務");
+  must_create(g);
+
+  NetworkSnapshot net;
+  Facility s2 = fac("SUB");
+  s2.name = "renamed";
+  // A snapshot's own classification is not written (network files carry none).
+  s2.classification = marking(ClassLevel::kGeneral, "ignored");
+  s2.classification.classified_by = "mallory";
+  net.facilities = {s2, fac("NEW")};
+  net.provider_codes = {"TPC", ""};
+  net.authority_codes = {"", ""};
+  net.dependencies = {dep("SUB", {"NEW"})};
+  auto r = s_->import_network(net, ImportMode::kMerge, kT0 + 1h);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->facilities_created, 1);
+  EXPECT_EQ(r->facilities_updated, 1);
+
+  auto got = s_->find_facility_by_code("SUB");
+  ASSERT_TRUE(got.is_ok());
+  EXPECT_EQ(got->name, "renamed");
+  EXPECT_EQ(got->version, 2);
+  expect_same(got->classification, f.classification);
+  auto other = s_->find_facility_by_code("OTHER");
+  ASSERT_TRUE(other.is_ok());
+  expect_same(other->classification, g.classification);
+  auto fresh = s_->find_facility_by_code("NEW");
+  ASSERT_TRUE(fresh.is_ok()) << fresh.status().to_string();
+  expect_same(fresh->classification, Classification{});
+  FacilityFilter secret;
+  secret.classification = 3;
+  EXPECT_EQ(codes(secret), std::vector<std::string>{"SUB"});
+
+  // A replace import starts every row unclassified.
+  net.facilities = {fac("SUB"), fac("NEW")};
+  ASSERT_TRUE(s_->import_network(net, ImportMode::kReplace, kT0 + 2h).is_ok());
+  for (const char* code : {"SUB", "NEW"}) {
+    auto x = s_->find_facility_by_code(code);
+    ASSERT_TRUE(x.is_ok()) << code;
+    expect_same(x->classification, Classification{});
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StorageConformance, ::testing::ValuesIn(backends()),
                          [](const ::testing::TestParamInfo<BackendCase>& i) { return i.param.name; });
 

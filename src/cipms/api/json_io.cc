@@ -73,6 +73,28 @@ class ObjectReader {
     integer(k, x, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
     if (x != std::numeric_limits<std::int64_t>::min()) out = static_cast<int>(x);
   }
+  void opt_str(const char* k, std::optional<std::string>& out) {
+    if (null(k)) return void(out.reset());
+    const Json* v = get(k);
+    if (!v) return;
+    if (!v->is_string()) return type_error(k, "a string or null");
+    out = v->get<std::string>();
+  }
+  // A nested object: nullptr when absent or null (a type error when not an object).
+  const Json* object(const char* k) {
+    const Json* v = get(k);
+    if (v && !v->is_object()) {
+      type_error(k, "an object");
+      return nullptr;
+    }
+    return v;
+  }
+  // Takes over the errors of a nested reader's finish(), their pointers under "/k".
+  void nested(const char* k, const Status& st) {
+    if (st.is_ok()) return;
+    auto& into = st.code() == Code::kInvalidArgument ? errors_ : rule_errors_;
+    for (const FieldError& e : st.errors()) into.push_back({"/" + std::string(k) + e.pointer, e.message});
+  }
   void boolean(const char* k, bool& out) {
     const Json* v = get(k);
     if (!v) return;
@@ -180,6 +202,8 @@ class ObjectReader {
 const std::vector<std::string> kOrgReadOnly = {"id", "version", "created_at", "updated_at"};
 const std::vector<std::string> kFacilityReadOnly = {"id",         "version",        "created_at",
                                                     "updated_at", "provider_code", "authority_code"};
+// Set by the server (the classifying officer and date) and the display name: accepted, ignored.
+const std::vector<std::string> kClassificationReadOnly = {"level_zh", "classified_by", "classified_on"};
 const std::vector<std::string> kCoreFunctionReadOnly = {"id", "facility", "version", "created_at", "updated_at"};
 const std::vector<std::string> kDependencyReadOnly = {"id",         "version",       "created_at",
                                                       "updated_at", "consumer_code", "supplier_codes"};
@@ -310,6 +334,23 @@ void append_json(std::string& out, const FacilityView& v) {
   if (f.grade) put_int(out, *f.grade);
   else out += "null";
   w.str("status", lifecycle_code(f.status));
+  {
+    const Classification& c = f.classification;
+    w.key("classification");
+    ObjWriter o{out};
+    o.str("level", class_level_code(c.level));
+    o.str("level_zh", class_level_name_zh(c.level));
+    o.str("reason", c.reason);
+    o.str("classified_by", c.classified_by);
+    o.key("classified_on");
+    if (c.classified_on) put_escaped(out, *c.classified_on);
+    else out += "null";
+    o.key("declassify_on");
+    if (c.declassify_on) put_escaped(out, *c.declassify_on);
+    else out += "null";
+    o.str("declassify_condition", c.declassify_condition);
+    o.end();
+  }
   w.i64("version", f.version);
   w.str("created_at", format_utc(f.created_at));
   w.str("updated_at", format_utc(f.updated_at));
@@ -392,6 +433,26 @@ Status read_organisation(const Json& j, Organisation& o) {
   return r.finish("organisation");
 }
 
+namespace {
+// The "classification" object of a facility: level is required; level_zh, classified_by and
+// classified_on are the server's and ignored.
+Status read_classification(const Json& j, Classification& c) {
+  ObjectReader r(j, kClassificationReadOnly);
+  if (auto l = r.enum_str("level")) {
+    if (auto parsed = parse_class_level(*l)) c.level = *parsed;
+    else
+      r.rule_error("level", "unknown classification level '" + *l +
+                                "' (general, official, confidential, secret, top_secret)");
+  } else if (auto it = j.find("level"); it == j.end() || it->is_null()) {
+    r.rule_error("level", "is required (general, official, confidential, secret, top_secret)");
+  }
+  r.str("reason", c.reason);
+  r.opt_str("declassify_on", c.declassify_on);
+  r.str("declassify_condition", c.declassify_condition);
+  return r.finish("classification");
+}
+}  // namespace
+
 Status read_facility(const Json& j, Facility& f) {
   ObjectReader r(j, kFacilityReadOnly);
   r.str("code", f.code);
@@ -416,6 +477,7 @@ Status read_facility(const Json& j, Facility& f) {
     if (auto parsed = parse_lifecycle(*s)) f.status = *parsed;
     else r.rule_error("status", "unknown status '" + *s + "' (planned, active, decommissioned)");
   }
+  if (const Json* c = r.object("classification")) r.nested("classification", read_classification(*c, f.classification));
   return r.finish("facility");
 }
 

@@ -206,6 +206,10 @@ void add_facility_routes(Router& router, const Svc& svc) {
     if (auto p = q.integer("provider", 1, INT64_MAX)) f.provider = OrgId(*p);
     if (auto p = q.integer("authority", 1, INT64_MAX)) f.authority = OrgId(*p);
     f.cii = q.boolean("cii");
+    if (auto c = q.str("classification")) {
+      if (auto l = parse_class_level(*c)) f.classification = static_cast<int>(*l);
+      else q.error("classification", "must be general, official, confidential, secret or top_secret");
+    }
     if (auto s = q.str("q"); s && !s->empty()) f.q = *s;
     if (auto s = q.str("sort")) {
       std::string key = *s;

@@ -111,6 +111,7 @@ struct AccessFilter {
   int max_level = 4;             // clearance
   std::int64_t grant_user = 0;   // need-to-know grants of this user open levels >= 2
   bool grants_bypass = false;    // system actor: no grant needed
+  std::string now;               // UTC ("2026-11-25T10:59:00Z") grants must outlive; "" = system clock
 };
 AccessFilter access_filter(const Principal& p);
 

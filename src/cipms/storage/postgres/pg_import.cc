@@ -4,6 +4,7 @@
 // them once (docs/adr/0003-storage-postgres.md).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <string_view>
 #include <unordered_map>
@@ -101,6 +102,8 @@ void facility_copy_row(CopyWriter& w, long long id, const Facility& f, std::opti
   w.end_row();
 }
 
+// The columns a network file supplies. The classification columns are not among them: new rows
+// get the schema's defaults (一般, no marking) and a merge keeps those of registry rows.
 constexpr const char* kFacilityCopyCols =
     "(id, code, name, name_en, sector, subsector, type, provider_id, authority_id, county_code, "
     "address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, status, version, "
@@ -138,7 +141,8 @@ Result<NetworkSnapshot> PgSession::load_network() {
       Res r = c_->query(
           "SELECT id, code, name, name_en, sector, subsector, type, provider_id, authority_id, "
           "county_code, address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, "
-          "status, version, created_at, updated_at FROM facilities ORDER BY code");
+          "status, version, created_at, updated_at, classification, class_reason, classified_by, "
+          "classified_on, declassify_on, declassify_condition FROM facilities ORDER BY code");
       const int n = r.rows();
       net.facilities.reserve(n);
       net.provider_codes.reserve(n);
@@ -168,6 +172,12 @@ Result<NetworkSnapshot> PgSession::load_network() {
         f.version = r.i64(i, 19);
         f.created_at = parse_time(r.cstr(i, 20));
         f.updated_at = parse_time(r.cstr(i, 21));
+        f.classification.level = static_cast<ClassLevel>(std::clamp<long long>(r.i64(i, 22), 0, 4));
+        f.classification.reason = r.text(i, 23);
+        f.classification.classified_by = r.text(i, 24);
+        if (!r.null(i, 25)) f.classification.classified_on = r.text(i, 25);
+        if (!r.null(i, 26)) f.classification.declassify_on = r.text(i, 26);
+        f.classification.declassify_condition = r.text(i, 27);
         index.emplace(f.id.value, static_cast<std::uint32_t>(i));
         net.provider_codes.push_back(org_code(f.provider));
         net.authority_codes.push_back(org_code(f.authority));
@@ -361,10 +371,12 @@ Result<ImportCounts> PgSession::import_network(const NetworkSnapshot& net, Impor
 
     const std::string ts = format_utc(now);
     {
-      // Merge: rows are staged, then inserted or updated in two set statements.
+      // Merge: rows are staged, then inserted or updated in two set statements. The staging
+      // table takes the defaults too: LIKE copies NOT NULL, and COPY leaves out the columns a
+      // network file has no value for (classification).
       if (!replace)
         c_->script("DROP TABLE IF EXISTS pg_temp.cipms_import_facilities; "
-                   "CREATE TEMP TABLE cipms_import_facilities (LIKE facilities)");
+                   "CREATE TEMP TABLE cipms_import_facilities (LIKE facilities INCLUDING DEFAULTS)");
       CopyWriter w(*c_, std::string("COPY ") +
                             (replace ? "facilities " : "cipms_import_facilities ") +
                             kFacilityCopyCols + " FROM STDIN");
@@ -377,7 +389,10 @@ Result<ImportCounts> PgSession::import_network(const NetworkSnapshot& net, Impor
       if (!replace) {
         Params p;
         std::string mx = p.add(max_id);
-        c_->query("INSERT INTO facilities SELECT * FROM cipms_import_facilities WHERE id > " + mx, p);
+        c_->query(std::string("INSERT INTO facilities ") + kFacilityCopyCols + " SELECT " +
+                      std::string(kFacilityCopyCols).substr(1, std::strlen(kFacilityCopyCols) - 2) +
+                      " FROM cipms_import_facilities WHERE id > " + mx,
+                  p);
         c_->query(
             "UPDATE facilities f SET code = s.code, name = s.name, name_en = s.name_en, sector = "
             "s.sector, subsector = s.subsector, type = s.type, provider_id = s.provider_id, "

@@ -2,9 +2,12 @@
 // The bulk paths (load_network, import_network) are in pg_import.cc.
 #include "cipms/storage/postgres/pg_session.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
+
+#include "cipms/storage/access_sql.h"
 
 namespace cipms::pg {
 namespace {
@@ -46,7 +49,8 @@ Organisation org_row(const Res& r, int i) {
 constexpr const char* kFacilityCols =
     "id, code, name, name_en, sector, subsector, type, provider_id, authority_id, county_code, "
     "address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, status, version, "
-    "created_at, updated_at";
+    "created_at, updated_at, classification, class_reason, classified_by, classified_on, "
+    "declassify_on, declassify_condition";
 
 Facility facility_row(const Res& r, int i) {
   Facility f;
@@ -72,6 +76,12 @@ Facility facility_row(const Res& r, int i) {
   f.version = r.i64(i, 19);
   f.created_at = parse_time(r.text(i, 20));
   f.updated_at = parse_time(r.text(i, 21));
+  f.classification.level = static_cast<ClassLevel>(std::clamp<long long>(r.i64(i, 22), 0, 4));
+  f.classification.reason = r.text(i, 23);
+  f.classification.classified_by = r.text(i, 24);
+  if (!r.null(i, 25)) f.classification.classified_on = r.text(i, 25);
+  if (!r.null(i, 26)) f.classification.declassify_on = r.text(i, 26);
+  f.classification.declassify_condition = r.text(i, 27);
   return f;
 }
 
@@ -557,10 +567,12 @@ Result<Page<Facility>> PgSession::list_facilities(const FacilityFilter& f) {
     if (f.authority)
       where += " AND authority_id = " + p.add(static_cast<long long>(f.authority->value));
     if (f.cii) where += " AND cii = " + p.add(*f.cii ? 1 : 0);
+    if (f.classification) where += " AND classification = " + p.add(*f.classification);
     if (f.q) {
       std::string pat = p.add(like_pattern(*f.q));
       where += " AND (code ILIKE " + pat + " OR name ILIKE " + pat + " OR name_en ILIKE " + pat + ")";
     }
+    if (f.access) where += storage_detail::access_where(*f.access, p);
     page.total = c_->query("SELECT COUNT(*) FROM facilities" + where, p).i64(0, 0);
     // SQLite sorts NULL first ascending and last descending; PostgreSQL the other way round.
     const bool asc = f.order == SortOrder::kAsc;
@@ -590,7 +602,7 @@ Status PgSession::check_org_refs(const Facility& f) {
 }
 
 namespace {
-// The 19 facility columns after id, as parameters, in kFacilityCols order (code .. status).
+// The writable facility columns, as parameters, in kFacilityWritable order.
 std::vector<std::string> facility_params(Params& p, const Facility& f) {
   std::vector<std::string> v;
   v.push_back(p.add(f.code));
@@ -611,12 +623,20 @@ std::vector<std::string> facility_params(Params& p, const Facility& f) {
   v.push_back(p.add(f.cii ? 1 : 0));
   v.push_back(p.add(f.grade));
   v.push_back(p.add(std::string(lifecycle_code(f.status))));
+  const Classification& c = f.classification;
+  v.push_back(p.add(static_cast<int>(c.level)));
+  v.push_back(p.add(c.reason));
+  v.push_back(p.add(c.classified_by));
+  v.push_back(p.add(c.classified_on));
+  v.push_back(p.add(c.declassify_on));
+  v.push_back(p.add(c.declassify_condition));
   return v;
 }
 constexpr const char* kFacilityWritable[] = {
     "code", "name", "name_en", "sector", "subsector", "type", "provider_id", "authority_id",
     "county_code", "address", "lat", "lon", "population", "loss_per_hour", "mtpd_hours", "cii",
-    "grade", "status"};
+    "grade", "status", "classification", "class_reason", "classified_by", "classified_on",
+    "declassify_on", "declassify_condition"};
 }  // namespace
 
 Result<Facility> PgSession::create_facility(const Facility& f, TimePoint now) {

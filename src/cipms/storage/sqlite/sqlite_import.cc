@@ -101,7 +101,9 @@ constexpr const char* kUpdateFacility =
     "lon = ?13, population = ?14, loss_per_hour = ?15, mtpd_hours = ?16, cii = ?17, grade = ?18, "
     "status = ?19, version = version + 1, updated_at = ?20 WHERE id = ?1";
 
-// Binds ?1..?20 of kInsertFacility / kUpdateFacility.
+// Binds ?1..?20 of kInsertFacility / kUpdateFacility. Neither names the classification columns:
+// new rows get the schema's defaults (一般, no marking) and merged rows keep theirs, since a
+// network file carries no classification.
 void bind_facility(Stmt& st, long long id, const Facility& f, std::optional<long long> provider,
                    std::optional<long long> authority, const std::string& ts,
                    const std::string& status) {
@@ -196,7 +198,9 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
       Stmt q(db,
              "SELECT id, code, name, name_en, sector, subsector, type, provider_id, authority_id, "
              "county_code, address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, "
-             "status, version, created_at, updated_at FROM facilities ORDER BY code");
+             "status, version, created_at, updated_at, classification, class_reason, "
+             "classified_by, classified_on, declassify_on, declassify_condition FROM facilities "
+             "ORDER BY code");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       while (q.row()) {
         Facility f;
@@ -222,6 +226,12 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
         f.version = q.col_i64(19);
         f.created_at = parse_time(q.col_text(20));
         f.updated_at = parse_time(q.col_text(21));
+        f.classification.level = static_cast<ClassLevel>(std::clamp<long long>(q.col_i64(22), 0, 4));
+        f.classification.reason = q.col_text(23);
+        f.classification.classified_by = q.col_text(24);
+        if (!q.col_null(25)) f.classification.classified_on = q.col_text(25);
+        if (!q.col_null(26)) f.classification.declassify_on = q.col_text(26);
+        f.classification.declassify_condition = q.col_text(27);
         rows.push_back(std::move(f));
       }
       CIPMS_RETURN_IF_ERROR(q.status());

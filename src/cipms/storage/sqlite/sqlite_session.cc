@@ -4,12 +4,14 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <deque>
 #include <limits>
 #include <optional>
 #include <soci/soci.h>
 #include <variant>
 
+#include "cipms/storage/access_sql.h"
 #include "cipms/storage/sqlite/sqlite_database.h"
 
 // SOCI 4.0 knows boost::optional only; NULL columns map to std::optional through this.
@@ -116,16 +118,23 @@ struct OrgRow {
 constexpr const char* kFacilityCols =
     "id, code, name, name_en, sector, subsector, type, provider_id, authority_id, county_code, "
     "address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, status, version, "
-    "created_at, updated_at";
+    "created_at, updated_at, classification, class_reason, classified_by, classified_on, "
+    "declassify_on, declassify_condition";
+
+// Stored classification level (0..4) as ClassLevel; anything else reads as the nearest level.
+ClassLevel class_level_of(long long v) {
+  return static_cast<ClassLevel>(std::clamp<long long>(v, 0, 4));
+}
 
 struct FacilityRow {
   long long id = 0, population = 0, version = 0;
-  int cii = 0;
+  int cii = 0, class_level = 0;
   std::string code, name, name_en, sector, subsector, type, county, address, status, created,
-      updated;
+      updated, class_reason, classified_by, declassify_condition;
   std::optional<long long> provider, authority;
   std::optional<double> lat, lon, mtpd;
   std::optional<int> grade;
+  std::optional<std::string> classified_on, declassify_on;
   double loss = 0;
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -150,6 +159,12 @@ struct FacilityRow {
     st.exchange(soci::into(version));
     st.exchange(soci::into(created));
     st.exchange(soci::into(updated));
+    st.exchange(soci::into(class_level));
+    st.exchange(soci::into(class_reason));
+    st.exchange(soci::into(classified_by));
+    st.exchange(soci::into(classified_on));
+    st.exchange(soci::into(declassify_on));
+    st.exchange(soci::into(declassify_condition));
   }
   Facility get() const {
     Facility f;
@@ -172,6 +187,12 @@ struct FacilityRow {
     f.cii = cii != 0;
     f.grade = grade;
     f.status = parse_lifecycle(status).value_or(Lifecycle::kActive);
+    f.classification.level = class_level_of(class_level);
+    f.classification.reason = class_reason;
+    f.classification.classified_by = classified_by;
+    f.classification.classified_on = classified_on;
+    f.classification.declassify_on = declassify_on;
+    f.classification.declassify_condition = declassify_condition;
     f.version = version;
     f.created_at = parse_time(created);
     f.updated_at = parse_time(updated);
@@ -736,6 +757,8 @@ Result<Page<Facility>> SqliteSession::list_facilities(const FacilityFilter& f) {
     if (f.authority)
       where += " AND authority_id = " + p.add(static_cast<long long>(f.authority->value));
     if (f.cii) where += " AND cii = " + p.add(static_cast<long long>(*f.cii ? 1 : 0));
+    if (f.classification)
+      where += " AND classification = " + p.add(static_cast<long long>(*f.classification));
     if (f.q) {
       std::string pat = like_pattern(*f.q);
       for (const char* col : {" AND (code", " OR name", " OR name_en"}) {
@@ -744,6 +767,7 @@ Result<Page<Facility>> SqliteSession::list_facilities(const FacilityFilter& f) {
       }
       where += ")";
     }
+    if (f.access) where += storage_detail::access_where(*f.access, p);
     page.total = count_rows(*sql_, "SELECT COUNT(*) FROM facilities" + where, p);
     const char* dir = f.order == SortOrder::kAsc ? " ASC" : " DESC";
     std::string order = std::string(" ORDER BY ") + sort + dir;
@@ -784,16 +808,22 @@ Result<Facility> SqliteSession::create_facility(const Facility& f, TimePoint now
     std::optional<long long> provider = opt_id(f.provider), authority = opt_id(f.authority);
     long long population = f.population;
     int cii = f.cii ? 1 : 0;
+    const Classification& c = f.classification;
+    int level = static_cast<int>(c.level);
     *sql_ << "INSERT INTO facilities (code, name, name_en, sector, subsector, type, provider_id, "
              "authority_id, county_code, address, lat, lon, population, loss_per_hour, "
-             "mtpd_hours, cii, grade, status, version, created_at, updated_at) VALUES (:code, "
-             ":name, :name_en, :sector, :subsector, :type, :provider, :authority, :county, "
-             ":address, :lat, :lon, :population, :loss, :mtpd, :cii, :grade, :status, 1, :ca, :ua)",
+             "mtpd_hours, cii, grade, status, version, created_at, updated_at, classification, "
+             "class_reason, classified_by, classified_on, declassify_on, declassify_condition) "
+             "VALUES (:code, :name, :name_en, :sector, :subsector, :type, :provider, :authority, "
+             ":county, :address, :lat, :lon, :population, :loss, :mtpd, :cii, :grade, :status, 1, "
+             ":ca, :ua, :cl, :cr, :cb, :con, :don, :dc)",
         soci::use(f.code), soci::use(f.name), soci::use(f.name_en), soci::use(f.sector),
         soci::use(f.subsector), soci::use(f.type), soci::use(provider), soci::use(authority),
         soci::use(f.county_code), soci::use(f.address), soci::use(f.lat), soci::use(f.lon),
         soci::use(population), soci::use(f.loss_per_hour), soci::use(f.mtpd_hours), soci::use(cii),
-        soci::use(f.grade), soci::use(status), soci::use(ts), soci::use(ts);
+        soci::use(f.grade), soci::use(status), soci::use(ts), soci::use(ts), soci::use(level),
+        soci::use(c.reason), soci::use(c.classified_by), soci::use(c.classified_on),
+        soci::use(c.declassify_on), soci::use(c.declassify_condition);
     id = sqlite3_last_insert_rowid(raw());
     return bump_revision(1);
   }));
@@ -812,20 +842,26 @@ Result<Facility> SqliteSession::update_facility(const Facility& f, std::int64_t 
     std::optional<long long> provider = opt_id(f.provider), authority = opt_id(f.authority);
     long long population = f.population;
     int cii = f.cii ? 1 : 0;
+    const Classification& c = f.classification;
+    int level = static_cast<int>(c.level);
     soci::statement st =
         (sql_->prepare << "UPDATE facilities SET code = :code, name = :name, name_en = :name_en, "
                           "sector = :sector, subsector = :subsector, type = :type, provider_id = "
                           ":provider, authority_id = :authority, county_code = :county, address = "
                           ":address, lat = :lat, lon = :lon, population = :population, "
                           "loss_per_hour = :loss, mtpd_hours = :mtpd, cii = :cii, grade = :grade, "
-                          "status = :status, version = version + 1, updated_at = :ua "
+                          "status = :status, classification = :cl, class_reason = :cr, "
+                          "classified_by = :cb, classified_on = :con, declassify_on = :don, "
+                          "declassify_condition = :dc, version = version + 1, updated_at = :ua "
                           "WHERE id = :id AND version = :ev",
          soci::use(f.code), soci::use(f.name), soci::use(f.name_en), soci::use(f.sector),
          soci::use(f.subsector), soci::use(f.type), soci::use(provider), soci::use(authority),
          soci::use(f.county_code), soci::use(f.address), soci::use(f.lat), soci::use(f.lon),
          soci::use(population), soci::use(f.loss_per_hour), soci::use(f.mtpd_hours),
-         soci::use(cii), soci::use(f.grade), soci::use(status), soci::use(ts), soci::use(id),
-         soci::use(ev));
+         soci::use(cii), soci::use(f.grade), soci::use(status), soci::use(level),
+         soci::use(c.reason), soci::use(c.classified_by), soci::use(c.classified_on),
+         soci::use(c.declassify_on), soci::use(c.declassify_condition), soci::use(ts),
+         soci::use(id), soci::use(ev));
     st.execute(true);
     if (st.get_affected_rows() == 0) return missing_or_stale("facilities", "facility", id, ev);
     return bump_revision(1);
