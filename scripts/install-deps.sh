@@ -12,6 +12,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtbb-dev
   prometheus-cpp-dev  # /metrics (core library and text serializer only)
   libsodium-dev libssl-dev liboath-dev
+  libxlsxwriter-dev  # XLSX export of survey grading lists
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev wrk
   openssl  # the TLS test makes a throwaway self-signed certificate with it

@@ -185,6 +185,12 @@ TEST_F(ApiSurvey, WholeWorkflow_ProviderAuthorityAndOhsTakeASurveyToTheNationalL
   for (const auto& u : missing_body["unmatched_suppliers"]) named |= u["name"] == "海外燃料商 API";
   EXPECT_TRUE(named);
   EXPECT_EQ(missing.json()["proposed_by_reviewers"].size(), 1u);
+  // The grading list as a workbook (a zip: "PK"), for reviewers only.
+  auto xlsx = energy->get("/api/v1/survey-rounds/2031/grading-list.xlsx");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(xlsx.body.rfind("PK", 0), 0u);
+  EXPECT_EQ(tpc->get("/api/v1/survey-rounds/2031/grading-list.xlsx").status, 403);
   auto completion = energy->get("/api/v1/survey-rounds/2031/completion");
   ASSERT_EQ(completion.status, 200) << completion.body;
   EXPECT_GE(completion.json()["submitted"].get<std::int64_t>(), 1);

@@ -246,6 +246,19 @@ void add_round_routes(Router& router, const Svc& svc) {
     r.body = dump(body);
     return r;
   });
+  router.add("GET", "/api/v1/survey-rounds/{year}/grading-list.xlsx", [svc](const Request& req) {
+    auto year = year_param(req);
+    if (!year) return not_found(req, "survey round", "year");
+    auto x = svc->grading_list_xlsx(req.who(), *year);
+    if (!x.is_ok()) return problem(x.status(), req);
+    Response r;
+    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"grading-list-" + std::to_string(*year) + ".xlsx\"");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.body = std::move(x).value();
+    return r;
+  });
   router.add("GET", "/api/v1/survey-rounds/{year}/missing-facilities", [svc](const Request& req) {
     auto year = year_param(req);
     if (!year) return not_found(req, "survey round", "year");

@@ -1,4 +1,4 @@
-// `cipms survey export` (a round's surveys as JSON, or the grading list as CSV) and
+// `cipms survey export` (a round's surveys as JSON, or the grading list as CSV or XLSX) and
 // `cipms survey import` (surveys from JSON — the export's shape — or self-assessments from CSV),
 // acting as the system. An import is all or nothing: every problem is printed with its place
 // (JSON pointer, or CSV line and column), the exit status is 2 and nothing is written.
@@ -247,7 +247,12 @@ int run_export(const Args& a) {
   auto docs = svc.export_round(Principal::system_actor(), a.year);
   if (!docs.is_ok()) return fail("survey export", docs.status());
   std::string text;
-  if (a.format == "csv") {
+  if (a.format == "xlsx") {
+    if (a.out.empty() || a.out == "-") return fail("survey export", Status::invalid("--format xlsx needs --out FILE"));
+    auto x = svc.grading_list_xlsx(Principal::system_actor(), a.year);
+    if (!x.is_ok()) return fail("survey export", x.status());
+    text = std::move(x).value();
+  } else if (a.format == "csv") {
     text = grading_csv(*docs);
   } else {
     J list = J::array();
@@ -296,10 +301,10 @@ void add_survey_commands(CLI::App& app) {
   CLI::App* survey = app.add_subcommand("survey", "Inventory surveys: bulk import and export");
   survey->require_subcommand(1);
   auto ex = std::make_shared<Args>();
-  CLI::App* exp = survey->add_subcommand("export", "A round's surveys as JSON, or its grading list as CSV");
+  CLI::App* exp = survey->add_subcommand("export", "A round's surveys as JSON, or its grading list as CSV or classification-marked XLSX");
   add_db_option(*exp, ex->db);
   exp->add_option("--year", ex->year, "survey round")->required();
-  exp->add_option("--format", ex->format, "json | csv")->check(CLI::IsMember({"json", "csv"}))->capture_default_str();
+  exp->add_option("--format", ex->format, "json | csv | xlsx")->check(CLI::IsMember({"json", "csv", "xlsx"}))->capture_default_str();
   exp->add_option("--out", ex->out, "file (default: stdout)");
   exp->callback([ex] { set_exit(run_export(*ex)); });
   auto rd = std::make_shared<Args>();

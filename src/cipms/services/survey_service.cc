@@ -10,6 +10,7 @@
 #include "cipms/services/analysis.h"
 #include "cipms/services/audit.h"
 #include "cipms/services/survey_json.h"
+#include "cipms/services/survey_xlsx.h"
 #include "cipms/storage/security_store.h"
 
 namespace cipms {
@@ -991,6 +992,26 @@ Result<SurveyService::ImportSummary> SurveyService::import_surveys(const Princip
     if (!errs.empty()) return unprocessable("the survey import was rejected, nothing was written", std::move(errs));
     return sum;
   });
+}
+
+}  // namespace cipms
+
+namespace cipms {
+
+Result<std::string> SurveyService::grading_list_xlsx(const Principal& who, int year) {
+  if (!who.can(Permission::kSurveyReview) && !who.can(Permission::kGradeFinalise))
+    return denied("the grading list is for reviewers (survey.review)");
+  CIPMS_ASSIGN_OR_RETURN(std::vector<SurveyDocument> docs, export_round(who, year));
+  CIPMS_RETURN_IF_ERROR(refresh_ranking(ctx_, *ranking_));
+  std::vector<GradingListRow> rows;
+  {
+    std::lock_guard<std::mutex> lock(ranking_->mu);
+    for (const auto& d : docs) {
+      EngineView v = view_of(*ranking_, d.facility.code, d.facility.type, d.survey.assessment.max_score());
+      rows.push_back({&d, v.rank, v.ranked, v.engine_score, v.disagrees});
+    }
+  }
+  return cipms::grading_list_xlsx(rows, year, who.display(), ctx_.clock->now());
 }
 
 }  // namespace cipms

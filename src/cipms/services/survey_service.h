@@ -142,6 +142,9 @@ class SurveyService {
   // --- bulk (CLI) ---
   // Every survey of the round that `who` may read, with all sections.
   Result<std::vector<SurveyDocument>> export_round(const Principal& who, int year);
+  // The round's grading list as a classification-marked XLSX workbook (services/survey_xlsx.h),
+  // with the engine's rank beside each survey. kSurveyReview or kGradeFinalise.
+  Result<std::string> grading_list_xlsx(const Principal& who, int year);
 
   // --- bulk (CLI) ---
   // Imports surveys of the round in ONE transaction: for each item the facility's survey is
