@@ -155,12 +155,13 @@ await test('the sign-in page comes first; signing in as ohs fills the user slot'
   await page.waitForURL(/\/login\?redirect=/)
   assert((await page.textContent('h1')).includes('登入'), 'the sign-in page is not in zh-TW')
   assert((await page.$('[data-test=nav-facilities]')) === null, 'navigation shown before signing in')
+  await shot('00-sign-in')
   // Empty fields: the messages beside them, nothing sent.
   await page.click('[data-test=login-submit]')
   await page.locator('[data-test=field-username] .el-form-item__error').waitFor()
   assert((await page.textContent('[data-test=field-password] .el-form-item__error')).includes('請輸入密碼'), 'no message beside the password')
   await page.waitForTimeout(300)
-  await shot('00-sign-in')
+  await shot('00b-sign-in-validation')
   await signInUi(page, 'ohs')
   // Back to the page asked for.
   await page.waitForURL(/\/facilities\?sector=energy/)
