@@ -28,6 +28,7 @@ using Middleware = std::function<std::optional<Response>(Request&, const Route&)
 void add_registry_routes(Router& router, const ServiceContext& ctx);  // registry_routes.cc
 void add_network_routes(Router& router, const ServiceContext& ctx);   // network_routes.cc
 void add_system_routes(Router& router, const ServiceContext& ctx);    // system_routes.cc
+void add_audit_routes(Router& router, const ServiceContext& ctx);     // audit_routes.cc
 void add_survey_routes(Router& router, const ServiceContext& ctx);    // survey_routes.cc
 
 // Every route of the API. Handlers capture ctx; building the router touches no database,

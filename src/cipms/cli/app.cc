@@ -49,6 +49,7 @@ int run(int argc, char** argv) {
   add_import_export_commands(app);
   add_analysis_commands(app);
   add_backup_commands(app);
+  add_audit_commands(app);
   add_survey_commands(app);
   try {
     app.parse(argc, argv);

@@ -18,6 +18,7 @@ void add_demo_command(CLI::App& app);      // demo.cc
 void add_import_export_commands(CLI::App& app);  // import_export.cc
 void add_analysis_commands(CLI::App& app);  // analysis.cc: simulate, rank
 void add_backup_commands(CLI::App& app);    // backup.cc: backup, restore
+void add_audit_commands(CLI::App& app);     // audit.cc: audit verify, audit list
 void add_survey_commands(CLI::App& app);    // survey.cc: survey round, import, export
 
 // Registers --db (fallback $CIPMS_DB, default var/cipms.db) on a command.
