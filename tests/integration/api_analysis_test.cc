@@ -41,6 +41,7 @@ class ApiAnalysis : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>();
     ASSERT_TRUE(server_->ok()) << server_->error();
     http_ = std::make_unique<HttpClient>(server_->base_url());
+    http_->login("ohs");
   }
   void import(const json& net, const std::string& mode = "replace") {
     auto r = http_->post_json("/api/v1/network/import?mode=" + mode, net.dump());

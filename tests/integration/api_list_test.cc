@@ -52,6 +52,7 @@ class ApiList : public ::testing::Test {
     server_ = new ServerProcess();
     if (!server_->ok()) return;
     HttpClient http(server_->base_url());
+    http.login("ohs");
     auto post = [&](const std::string& path, const json& body) {
       auto r = http.post_json(path, body.dump());
       if (r.status != 201) setup_error_ += path + " " + std::to_string(r.status) + " " + r.body + "\n";
@@ -80,6 +81,7 @@ class ApiList : public ::testing::Test {
     ASSERT_TRUE(server_->ok()) << server_->error();
     ASSERT_EQ(setup_error_, "");
     http_ = std::make_unique<HttpClient>(server_->base_url());
+    http_->login("ohs");
   }
 
   // The codes a list query answers, in order, after checking the envelope.
@@ -200,12 +202,16 @@ TEST_F(ApiList, Organisations_FilterByTypeAndSearch) {
   std::set<std::string> got;
   json body = r.json();
   for (const auto& o : body["items"]) got.insert(o["code"]);
-  EXPECT_EQ(got, (std::set<std::string>{"L-PROV-A", "L-PROV-B"})) << r.body;
-  EXPECT_EQ(r.json()["total"], 2);
-  auto s = http_->get("/api/v1/organisations?q=" + url_encode("經濟部"));
+  // TPC: the provider the demo accounts (tpc, tpc-viewer) belong to.
+  EXPECT_EQ(got, (std::set<std::string>{"L-PROV-A", "L-PROV-B", "TPC"})) << r.body;
+  EXPECT_EQ(r.json()["total"], 3);
+  auto s = http_->get("/api/v1/organisations?q=" + url_encode("經濟部") + "&type=competent_authority");
   ASSERT_EQ(s.status, 200);
-  ASSERT_EQ(s.json()["total"], 1);
-  EXPECT_EQ(s.json()["items"][0]["code"], "L-AUTH");
+  std::set<std::string> auths;
+  json sb = s.json();
+  for (const auto& o : sb["items"]) auths.insert(o["code"]);
+  // MOEA-EA (經濟部能源署) is the demo authority officer's organisation.
+  EXPECT_EQ(auths, (std::set<std::string>{"L-AUTH", "MOEA-EA"})) << s.body;
   auto page = http_->get("/api/v1/organisations?limit=1&offset=1");
   EXPECT_EQ(page.json()["items"].size(), 1u);
   EXPECT_EQ(page.json()["total"], 3);
@@ -218,6 +224,7 @@ TEST(ApiDemo, ServeWithDemoLoadsTheDemoNetworkOnceAndListsIt) {
   ServerProcess server(ServerProcessOptions{.demo = true});
   ASSERT_TRUE(server.ok()) << server.error();
   HttpClient http(server.base_url());
+  http.login("ohs");
   auto all = http.get("/api/v1/facilities?limit=5");
   ASSERT_EQ(all.status, 200) << all.body;
   std::int64_t n = all.json()["total"];

@@ -45,6 +45,7 @@ class ApiNetwork : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>();
     ASSERT_TRUE(server_->ok()) << server_->error();
     http_ = std::make_unique<HttpClient>(server_->base_url());
+    http_->login("ohs");
   }
   std::string state() {
     return http_->get("/api/v1/network").body + http_->get("/api/v1/facilities?limit=1000").body;
@@ -190,6 +191,7 @@ TEST(ApiNetworkLimits, ImportOverTheLimitIs413AndWritesNothing) {
   ServerProcess server(ServerProcessOptions{.extra_args = {"--max-import-mb", "1"}});
   ASSERT_TRUE(server.ok()) << server.error();
   HttpClient http(server.base_url());
+  http.login("ohs");
   std::string before = http.get("/api/v1/network").body;
   json net = small_network("BIG-");
   for (int i = 0; i < 9000; ++i)
@@ -209,6 +211,7 @@ TEST(ApiNetworkReal, RealNetworkImportsOverHttpAndExportsUnchanged) {
   ServerProcess server;
   ASSERT_TRUE(server.ok()) << server.error();
   HttpClient http(server.base_url());
+  http.login("ohs");
   auto r = http.post_json("/api/v1/network/import", read_file(dir / "network.json"));
   ASSERT_EQ(r.status, 200) << r.body.substr(0, 2000);
   json out = http.get("/api/v1/network").json();

@@ -201,6 +201,7 @@ TEST_F(ApiRegistry, Facility_ConcurrentPatchesWithIfMatchStarAllApply) {
   for (int t = 0; t < kThreads; ++t)
     ts.emplace_back([&, t] {
       HttpClient c(server_->base_url());
+      c.login("ohs");
       for (int i = 0; i < kEach; ++i) {
         auto r = c.patch_json(path, json{{"name_en", "star " + std::to_string(t) + "-" + std::to_string(i)}}.dump(), "*");
         if (r.status != 200) {

@@ -184,6 +184,7 @@ TEST(ApiServe, StopsGracefullyOnSigterm) {
   ServerProcess server;
   ASSERT_TRUE(server.ok()) << server.error();
   HttpClient http(server.base_url());
+  http.login("ohs");
   EXPECT_EQ(http.get("/healthz").status, 200);
   EXPECT_EQ(server.stop(), 0);
   EXPECT_NE(server.log().find("\"shutdown\""), std::string::npos);

@@ -20,6 +20,9 @@ class ApiTaxonomy : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>();
     ASSERT_TRUE(server_->ok()) << server_->error();
     http_ = std::make_unique<HttpClient>(server_->base_url());
+    http_->login("ohs");
+    admin_ = std::make_unique<HttpClient>(server_->base_url());
+    admin_->login("admin");  // only the administrator changes the taxonomy
   }
   json taxonomy() { return http_->get("/api/v1/taxonomy").json(); }
   static const json* find(const json& list, const std::string& code) {
@@ -28,11 +31,11 @@ class ApiTaxonomy : public ::testing::Test {
     return nullptr;
   }
   std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<HttpClient> http_, admin_;
 };
 
 TEST_F(ApiTaxonomy, NewSubsectorIsListedAndUsableByFacilities) {
-  auto r = http_->request("PUT", "/api/v1/taxonomy/subsectors/hydrogen",
+  auto r = admin_->request("PUT", "/api/v1/taxonomy/subsectors/hydrogen",
                           R"({"parent": "energy", "name": "氫能", "name_en": "Hydrogen"})",
                           {{"Content-Type", "application/json"}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -54,10 +57,10 @@ TEST_F(ApiTaxonomy, NewSubsectorIsListedAndUsableByFacilities) {
 }
 
 TEST_F(ApiTaxonomy, RenamingAndRetiringKeepTheEntry) {
-  auto r = http_->request("PUT", "/api/v1/taxonomy/resources/hydrogen_gas",
+  auto r = admin_->request("PUT", "/api/v1/taxonomy/resources/hydrogen_gas",
                           R"({"name": "氫氣", "name_en": "Hydrogen gas"})", {{"Content-Type", "application/json"}});
   ASSERT_EQ(r.status, 200) << r.body;
-  r = http_->request("PUT", "/api/v1/taxonomy/resources/hydrogen_gas",
+  r = admin_->request("PUT", "/api/v1/taxonomy/resources/hydrogen_gas",
                      R"({"name": "氫氣供應", "name_en": "Hydrogen supply", "active": false})",
                      {{"Content-Type", "application/json"}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -87,7 +90,7 @@ TEST_F(ApiTaxonomy, BadEntriesAreRefusedAndChangeNothing) {
       {"/api/v1/taxonomy/sectors/space", R"({"name": )", 400, ""},
   };
   for (const Case& c : cases) {
-    auto r = http_->request("PUT", c.path, c.body, {{"Content-Type", "application/json"}});
+    auto r = admin_->request("PUT", c.path, c.body, {{"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, c.status) << c.path << " " << c.body << " -> " << r.body;
     EXPECT_EQ(r.header("content-type"), "application/problem+json") << c.path;
     if (!c.pointer.empty()) {

@@ -35,7 +35,7 @@ class Server {
  public:
   Server(const fs::path& db, const fs::path& log) : port_(free_port()) {
     std::vector<std::string> args = {cipms_binary(), "serve", "--db", db.string(), "--listen",
-                                     "127.0.0.1:" + std::to_string(port_), "--threads", "4"};
+                                     "127.0.0.1:" + std::to_string(port_), "--threads", "4", "--demo-users"};
     pid_ = ::fork();
     if (pid_ == 0) {
       int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -46,6 +46,7 @@ class Server {
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
+      ::setenv("CIPMS_DEMO_PASSWORD", HttpClient::kTestPassword, 1);
       ::execv(argv[0], argv.data());
       _exit(127);
     }
@@ -133,6 +134,7 @@ TEST(CrashSafety, EveryAcknowledgedWriteSurvivesRepeatedSigkillAndTheDatabaseSta
     for (int c = 0; c < 3; ++c) {
       clients.emplace_back([&, c] {
         HttpClient http(server.url());
+        http.login("ohs");
         for (int i = 0; !killed.load(); ++i) {
           std::string code = "R" + std::to_string(round) + "-C" + std::to_string(c) + "-" + std::to_string(i);
           auto r = http.post_json("/api/v1/facilities", facility_body(code));
@@ -175,6 +177,7 @@ TEST(CrashSafety, EveryAcknowledgedWriteSurvivesRepeatedSigkillAndTheDatabaseSta
   Server last(db, log);
   ASSERT_TRUE(last.wait_ready(std::chrono::seconds(60)));
   HttpClient http(last.url());
+  http.login("ohs");
   auto r = http.get("/api/v1/facilities?limit=1");
   ASSERT_EQ(r.status, 200);
   EXPECT_GE(r.json()["total"].get<std::size_t>(), acked.size());

@@ -95,6 +95,7 @@ class Metrics : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(server_->ok()) << server_->error();
     http_ = std::make_unique<HttpClient>(server_->base_url());
+    http_->login("ohs");
   }
   Exposition scrape() {
     auto r = http_->get("/metrics");

@@ -57,7 +57,18 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   }
   curl_slist* hl = nullptr;
   hl = curl_slist_append(hl, "Expect:");  // no 100-continue round trip
-  for (const auto& [k, v] : headers) hl = curl_slist_append(hl, (k + ": " + v).c_str());
+  bool has_auth = false, has_cookie = false, has_csrf = false;
+  for (const auto& [k, v] : headers) {
+    hl = curl_slist_append(hl, (k + ": " + v).c_str());
+    std::string lk = k;
+    for (char& ch : lk) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    has_auth |= lk == "authorization";
+    has_cookie |= lk == "cookie";
+    has_csrf |= lk == "x-csrf-token";
+  }
+  if (!bearer_.empty() && !has_auth) hl = curl_slist_append(hl, ("Authorization: Bearer " + bearer_).c_str());
+  if (!cookie_.empty() && !has_cookie && !has_auth) hl = curl_slist_append(hl, ("Cookie: " + cookie_).c_str());
+  if (!csrf_.empty() && !has_csrf) hl = curl_slist_append(hl, ("X-CSRF-Token: " + csrf_).c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
@@ -75,6 +86,19 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
     r.status = static_cast<int>(status);
   }
   curl_slist_free_all(hl);
+  return r;
+}
+
+HttpResponse HttpClient::login(const std::string& username, const std::string& password) {
+  cookie_.clear();
+  csrf_.clear();
+  nlohmann::json body = {{"username", username}, {"password", password}};
+  HttpResponse r = post_json("/api/v1/auth/login", body.dump());
+  if (r.status == 200) {
+    std::string set = r.header("set-cookie");
+    cookie_ = set.substr(0, set.find(';'));
+    csrf_ = r.json().value("csrf_token", "");
+  }
   return r;
 }
 

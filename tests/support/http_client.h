@@ -47,12 +47,25 @@ class HttpClient {
   HttpResponse post_multipart(const std::string& target, const std::vector<Part>& parts);
 
   const std::string& base() const { return base_; }
+
+  // Signs in (POST /api/v1/auth/login) and from then on sends the session cookie and the
+  // X-CSRF-Token with every request. Returns the login response. The test servers create
+  // the demo accounts (admin, ohs, moea, energy, tpc, tpc-viewer, auditor, police) with
+  // kTestPassword.
+  HttpResponse login(const std::string& username, const std::string& password = kTestPassword);
+  // Sends "Authorization: Bearer <token>" instead of a session from now on ("" = stop).
+  void set_bearer(std::string token) { bearer_ = std::move(token); }
+  void sign_out_locally() { cookie_.clear(), csrf_.clear(), bearer_.clear(); }
+  const std::string& csrf() const { return csrf_; }
+  const std::string& cookie() const { return cookie_; }
+  static constexpr const char* kTestPassword = "test-password-2026";
   // https: trust only this PEM CA file (and check the host name against it); "" = system CAs.
   void set_ca_file(std::string path) { ca_file_ = std::move(path); }
 
  private:
   std::string base_;
   std::string ca_file_;
+  std::string cookie_, csrf_, bearer_;
   void* curl_;
 };
 

@@ -68,6 +68,7 @@ bool ServerProcess::start_once(const ServerProcessOptions& opt) {
                                    "127.0.0.1:" + std::to_string(port_), "--threads", "4", "--web",
                                    dir_.string()};
   if (opt.demo) args.push_back("--demo");
+  else if (opt.demo_users) args.push_back("--demo-users");
   for (const auto& a : opt.extra_args) args.push_back(a);
   std::string log_path = (dir_ / "server.log").string();
   pid_t pid = ::fork();
@@ -78,6 +79,7 @@ bool ServerProcess::start_once(const ServerProcessOptions& opt) {
       ::dup2(fd, 2);
     }
     auto argv = argv_of(args);
+    ::setenv("CIPMS_DEMO_PASSWORD", "test-password-2026", 1);  // HttpClient::kTestPassword
     ::execv(argv[0], argv.data());
     _exit(127);
   }

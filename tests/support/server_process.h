@@ -11,7 +11,8 @@
 namespace cipms::testing {
 
 struct ServerProcessOptions {
-  bool demo = false;                    // --demo: load the demo network
+  bool demo = false;                    // --demo: load the demo network (and the demo accounts)
+  bool demo_users = true;               // --demo-users: the demo accounts (HttpClient::login)
   std::vector<std::string> extra_args;  // e.g. {"--max-import-mb", "1"}
   // HTTPS (give --tls-cert/--tls-key in extra_args): base_url() is https:// and start-up
   // waits for /healthz over TLS, trusting this PEM CA file (the test's self-signed cert).

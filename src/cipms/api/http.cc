@@ -51,6 +51,11 @@ const char* reason_phrase(int status) {
 namespace {
 }  // namespace
 
+const Principal& Request::who() const {
+  static const Principal kAnonymous = Principal::anonymous();
+  return principal ? *principal : kAnonymous;
+}
+
 std::optional<std::string> Request::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   if (it == headers.end()) return std::nullopt;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cipms/base/status.h"
+#include "cipms/domain/security.h"
 
 namespace cipms::api {
 
@@ -26,9 +27,15 @@ struct Request {
   std::string request_id;  // for logs and problem bodies
   std::string route;       // the matched route pattern, set by the Dispatcher (metrics label)
   bool tls = false;        // arrived over HTTPS (serve --tls-cert/--tls-key): cookies get Secure
+  // The signed-in identity, set by the Dispatcher's auth step before the handler runs: always
+  // present in handlers of non-public routes. Services take it to check scope and clearance.
+  std::optional<Principal> principal;
 
   std::optional<std::string> header(const std::string& lower_name) const;
   std::optional<std::string> query_param(const std::string& name) const;
+  // The principal of a non-public route (the auth step guarantees one); an anonymous
+  // principal that may do nothing but public things when none is set.
+  const Principal& who() const;
 };
 
 struct Response {

@@ -38,16 +38,16 @@ inline Response view_response(int status, const FacilityView& v, std::int64_t) {
 template <typename Rec, typename View, typename Id>
 struct Crud {
   const char* what;
-  std::function<Result<View>(Id)> get;
+  std::function<Result<View>(const Principal&, Id)> get;
   std::function<Status(const Json&, Rec&)> read;
-  std::function<Result<View>(const Rec&, std::int64_t)> update;
-  std::function<Status(Id, std::int64_t)> remove;
+  std::function<Result<View>(const Principal&, const Rec&, std::int64_t)> update;
+  std::function<Status(const Principal&, Id, std::int64_t)> remove;
   std::function<const Rec&(const View&)> record;
 
   Response get_one(const Request& req) const {
     auto id = path_id(req);
     if (!id) return not_found(req, what);
-    auto v = get(Id(*id));
+    auto v = get(req.who(), Id(*id));
     if (!v.is_ok()) return problem(v.status(), req);
     return view_response(200, *v, record(*v).version);
   }
@@ -56,7 +56,7 @@ struct Crud {
   std::optional<Response> expected_version(const Request& req, Id id, std::int64_t* version) const {
     if (auto p = parse_if_match(req, version)) return p;
     if (*version == kAnyVersion) {
-      auto cur = get(id);
+      auto cur = get(req.who(), id);
       if (!cur.is_ok()) return problem(cur.status(), req);
       *version = record(*cur).version;
     }
@@ -73,7 +73,7 @@ struct Crud {
     Rec rec;
     if (Status st = read(*body, rec); !st.is_ok()) return problem(st, req);
     rec.id = Id(*id);
-    auto v = update(rec, version);
+    auto v = update(req.who(), rec, version);
     if (!v.is_ok()) return problem(v.status(), req);
     return record_response(200, to_json(*v), record(*v).version);
   }
@@ -90,7 +90,7 @@ struct Crud {
     // writer commits between our read and our write, read again and re-apply (a few times).
     const bool any_version = version == kAnyVersion;
     for (int attempt = 0;; ++attempt) {
-      auto cur = get(Id(*id));
+      auto cur = get(req.who(), Id(*id));
       if (!cur.is_ok()) return problem(cur.status(), req);
       std::int64_t expected = any_version ? record(*cur).version : version;
       if (expected != record(*cur).version)
@@ -104,7 +104,7 @@ struct Crud {
       Rec rec;
       if (Status st = read(merged, rec); !st.is_ok()) return problem(st, req);
       rec.id = Id(*id);
-      auto v = update(rec, expected);
+      auto v = update(req.who(), rec, expected);
       if (!v.is_ok() && any_version && attempt < 16 && v.status().code() == Code::kPreconditionFailed) continue;
       if (!v.is_ok()) return problem(v.status(), req);
       return record_response(200, to_json(*v), record(*v).version);
@@ -116,7 +116,7 @@ struct Crud {
     if (!id) return not_found(req, what);
     std::int64_t version = 0;
     if (auto p = expected_version(req, Id(*id), &version)) return *p;
-    if (Status st = remove(Id(*id), version); !st.is_ok()) return problem(st, req);
+    if (Status st = remove(req.who(), Id(*id), version); !st.is_ok()) return problem(st, req);
     Response r;
     r.status = 204;
     r.content_type.clear();
@@ -163,7 +163,7 @@ void add_organisation_routes(Router& router, const Svc& svc) {
     if (Status st = q.finish(); !st.is_ok()) return problem(st, req);
     f.limit = p.limit;
     f.offset = p.offset;
-    auto page = svc->list_organisations(f);
+    auto page = svc->list_organisations(req.who(), f);
     if (!page.is_ok()) return problem(page.status(), req);
     Json items = Json::array();
     for (const auto& o : page->items) items.push_back(to_json(o));
@@ -174,16 +174,16 @@ void add_organisation_routes(Router& router, const Svc& svc) {
     if (!body.is_ok()) return problem(body.status(), req);
     Organisation o;
     if (Status st = read_organisation(*body, o); !st.is_ok()) return problem(st, req);
-    auto c = svc->create_organisation(o);
+    auto c = svc->create_organisation(req.who(), o);
     if (!c.is_ok()) return problem(c.status(), req);
     return created("/api/v1/organisations/" + std::to_string(c->id.value), to_json(*c), c->version);
   });
   Crud<Organisation, Organisation, OrgId>{
       "organisation",
-      [svc](OrgId id) { return svc->get_organisation(id); },
+      [svc](const Principal& who, OrgId id) { return svc->get_organisation(who, id); },
       read_organisation,
-      [svc](const Organisation& o, std::int64_t v) { return svc->update_organisation(o, v); },
-      [svc](OrgId id, std::int64_t v) { return svc->delete_organisation(id, v); },
+      [svc](const Principal& who, const Organisation& o, std::int64_t v) { return svc->update_organisation(who, o, v); },
+      [svc](const Principal& who, OrgId id, std::int64_t v) { return svc->delete_organisation(who, id, v); },
       [](const Organisation& o) -> const Organisation& { return o; }}
       .add(router, "/api/v1/organisations");
 }
@@ -231,7 +231,7 @@ void add_facility_routes(Router& router, const Svc& svc) {
     if (Status st = q.finish(); !st.is_ok()) return problem(st, req);
     f.limit = p.limit;
     f.offset = p.offset;
-    auto page = svc->list_facilities(f);
+    auto page = svc->list_facilities(req.who(), f);
     if (!page.is_ok()) return problem(page.status(), req);
     std::string items = "[";
     items.reserve(page->items.size() * 600);
@@ -247,17 +247,17 @@ void add_facility_routes(Router& router, const Svc& svc) {
     if (!body.is_ok()) return problem(body.status(), req);
     Facility f;
     if (Status st = read_facility(*body, f); !st.is_ok()) return problem(st, req);
-    auto c = svc->create_facility(f);
+    auto c = svc->create_facility(req.who(), f);
     if (!c.is_ok()) return problem(c.status(), req);
     return created("/api/v1/facilities/" + std::to_string(c->facility.id.value), to_json(*c),
                    c->facility.version);
   });
   Crud<Facility, FacilityView, FacilityId>{
       "facility",
-      [svc](FacilityId id) { return svc->get_facility(id); },
+      [svc](const Principal& who, FacilityId id) { return svc->get_facility(who, id); },
       read_facility,
-      [svc](const Facility& f, std::int64_t v) { return svc->update_facility(f, v); },
-      [svc](FacilityId id, std::int64_t v) { return svc->delete_facility(id, v); },
+      [svc](const Principal& who, const Facility& f, std::int64_t v) { return svc->update_facility(who, f, v); },
+      [svc](const Principal& who, FacilityId id, std::int64_t v) { return svc->delete_facility(who, id, v); },
       [](const FacilityView& v) -> const Facility& { return v.facility; }}
       .add(router, "/api/v1/facilities");
 
@@ -267,7 +267,7 @@ void add_facility_routes(Router& router, const Svc& svc) {
     if (Status st = q.finish(); !st.is_ok()) return problem(st, req);
     auto id = path_id(req);
     if (!id) return not_found(req, "facility");
-    auto deps = svc->list_dependencies_of(FacilityId(*id));
+    auto deps = svc->list_dependencies_of(req.who(), FacilityId(*id));
     if (!deps.is_ok()) return problem(deps.status(), req);
     return paged(req, std::move(deps).value(), p);
   });
@@ -277,7 +277,7 @@ void add_facility_routes(Router& router, const Svc& svc) {
     if (Status st = q.finish(); !st.is_ok()) return problem(st, req);
     auto id = path_id(req);
     if (!id) return not_found(req, "facility");
-    auto deps = svc->list_dependents_of(FacilityId(*id));
+    auto deps = svc->list_dependents_of(req.who(), FacilityId(*id));
     if (!deps.is_ok()) return problem(deps.status(), req);
     return paged(req, std::move(deps).value(), p);
   });
@@ -292,7 +292,7 @@ void add_core_function_routes(Router& router, const Svc& svc) {
     if (Status st = q.finish(); !st.is_ok()) return problem(st, req);
     auto id = path_id(req);
     if (!id) return not_found(req, "facility");
-    auto list = svc->list_core_functions(FacilityId(*id));
+    auto list = svc->list_core_functions(req.who(), FacilityId(*id));
     if (!list.is_ok()) return problem(list.status(), req);
     return paged(req, std::move(list).value(), p);
   });
@@ -304,16 +304,16 @@ void add_core_function_routes(Router& router, const Svc& svc) {
     CoreFunction c;
     if (Status st = read_core_function(*body, c); !st.is_ok()) return problem(st, req);
     c.facility = FacilityId(*id);
-    auto made = svc->create_core_function(c);
+    auto made = svc->create_core_function(req.who(), c);
     if (!made.is_ok()) return problem(made.status(), req);
     return created("/api/v1/core-functions/" + std::to_string(made->id.value), to_json(*made), made->version);
   });
   Crud<CoreFunction, CoreFunction, CoreFunctionId>{
       "core function",
-      [svc](CoreFunctionId id) { return svc->get_core_function(id); },
+      [svc](const Principal& who, CoreFunctionId id) { return svc->get_core_function(who, id); },
       read_core_function,
-      [svc](const CoreFunction& c, std::int64_t v) { return svc->update_core_function(c, v); },
-      [svc](CoreFunctionId id, std::int64_t v) { return svc->delete_core_function(id, v); },
+      [svc](const Principal& who, const CoreFunction& c, std::int64_t v) { return svc->update_core_function(who, c, v); },
+      [svc](const Principal& who, CoreFunctionId id, std::int64_t v) { return svc->delete_core_function(who, id, v); },
       [](const CoreFunction& c) -> const CoreFunction& { return c; }}
       .add(router, "/api/v1/core-functions");
 }
@@ -326,17 +326,17 @@ void add_dependency_routes(Router& router, const Svc& svc) {
     if (!body.is_ok()) return problem(body.status(), req);
     Dependency d;
     if (Status st = read_dependency(*body, d); !st.is_ok()) return problem(st, req);
-    auto made = svc->create_dependency(d);
+    auto made = svc->create_dependency(req.who(), d);
     if (!made.is_ok()) return problem(made.status(), req);
     return created("/api/v1/dependencies/" + std::to_string(made->dependency.id.value), to_json(*made),
                    made->dependency.version);
   });
   Crud<Dependency, DependencyView, DependencyId>{
       "dependency",
-      [svc](DependencyId id) { return svc->get_dependency(id); },
+      [svc](const Principal& who, DependencyId id) { return svc->get_dependency(who, id); },
       read_dependency,
-      [svc](const Dependency& d, std::int64_t v) { return svc->update_dependency(d, v); },
-      [svc](DependencyId id, std::int64_t v) { return svc->delete_dependency(id, v); },
+      [svc](const Principal& who, const Dependency& d, std::int64_t v) { return svc->update_dependency(who, d, v); },
+      [svc](const Principal& who, DependencyId id, std::int64_t v) { return svc->delete_dependency(who, id, v); },
       [](const DependencyView& v) -> const Dependency& { return v.dependency; }}
       .add(router, "/api/v1/dependencies");
 }

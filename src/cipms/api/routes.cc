@@ -19,6 +19,7 @@ Router build_router(const ServiceContext& ctx) {
   add_registry_routes(router, ctx);
   add_network_routes(router, ctx);
   add_audit_routes(router, ctx);
+  add_security_routes(router, ctx);
   add_survey_routes(router, ctx);
   // Prometheus scrape endpoint (base/metrics.h): counters, latency histograms, pool, jobs.
   router.add("GET", "/metrics", [](const Request&) {

@@ -29,7 +29,12 @@ void add_registry_routes(Router& router, const ServiceContext& ctx);  // registr
 void add_network_routes(Router& router, const ServiceContext& ctx);   // network_routes.cc
 void add_system_routes(Router& router, const ServiceContext& ctx);    // system_routes.cc
 void add_audit_routes(Router& router, const ServiceContext& ctx);     // audit_routes.cc
+void add_security_routes(Router& router, const ServiceContext& ctx);  // security_routes.cc
 void add_survey_routes(Router& router, const ServiceContext& ctx);    // survey_routes.cc
+// The auth step (security_routes.cc): looks the route's permission up (permissions.h),
+// identifies the caller by session cookie (+ X-CSRF-Token on state-changing requests) or
+// API token, answers 401/403/429 itself (audited) or sets req.principal and goes on.
+Middleware make_auth_middleware(const ServiceContext& ctx);
 
 // Every route of the API. Handlers capture ctx; building the router touches no database,
 // so `cipms routes` can list the table with an empty context.
@@ -38,7 +43,7 @@ Router build_router(const ServiceContext& ctx);
 class Dispatcher {
  public:
   Dispatcher(Router router, ApiOptions opt);
-  // Sign-in will plug in here; until then every request passes.
+  // The auth step (make_auth_middleware); without one every request passes (unit tests).
   void set_auth(Middleware m) { auth_ = std::move(m); }
   // Thread-safe (the router is read-only after construction). Never throws.
   Response handle(Request& req) const;

@@ -57,7 +57,7 @@ void add_system_routes(Router& router, const ServiceContext& ctx) {
     TaxonomyEntry e;
     e.code = req.params.at("code");
     if (Status st = read_taxonomy_entry(*body, e); !st.is_ok()) return problem(st, req);
-    auto saved = registry->set_taxonomy_entry(kind, e);
+    auto saved = registry->set_taxonomy_entry(req.who(), kind, e);
     if (!saved.is_ok()) return problem(saved.status(), req);
     return json_response(200, dump(to_json(*saved)));
   });

@@ -50,6 +50,7 @@ int run(int argc, char** argv) {
   add_analysis_commands(app);
   add_backup_commands(app);
   add_audit_commands(app);
+  add_user_commands(app);
   add_survey_commands(app);
   try {
     app.parse(argc, argv);

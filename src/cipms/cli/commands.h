@@ -19,6 +19,7 @@ void add_import_export_commands(CLI::App& app);  // import_export.cc
 void add_analysis_commands(CLI::App& app);  // analysis.cc: simulate, rank
 void add_backup_commands(CLI::App& app);    // backup.cc: backup, restore
 void add_audit_commands(CLI::App& app);     // audit.cc: audit verify, audit list
+void add_user_commands(CLI::App& app);      // user.cc: user create
 void add_survey_commands(CLI::App& app);    // survey.cc: survey round, import, export
 
 // Registers --db (fallback $CIPMS_DB, default var/cipms.db) on a command.

@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cipms/api/permissions.h"
 #include "cipms/api/routes.h"
 #include "cipms/api/server.h"
 #include "cipms/api/session_pool.h"
 #include "cipms/base/log.h"
 #include "cipms/cli/commands.h"
+#include "cipms/services/auth_service.h"
 #include "cipms/services/network_service.h"
 #include "cipms/services/registry_service.h"
 
@@ -22,6 +24,7 @@ struct ServeArgs {
   std::string db;
   std::string listen;
   bool demo = false;
+  bool demo_users = false;
   unsigned threads = 0;
   std::string web;
   std::size_t max_import_mb = 64;
@@ -88,7 +91,7 @@ int serve(const ServeArgs& a) {
   if (a.demo) {
     FacilityFilter f;
     f.limit = 1;
-    auto page = RegistryService(ctx).list_facilities(f);
+    auto page = RegistryService(ctx).list_facilities(Principal::system_actor("serve"), f);
     if (!page.is_ok()) return fail(page.status());
     if (page->total == 0) {
       auto counts = NetworkService(ctx).load_demo(DemoOptions{});
@@ -99,8 +102,21 @@ int serve(const ServeArgs& a) {
     }
   }
 
+  if (a.demo || a.demo_users) {
+    const char* env_pw = std::getenv("CIPMS_DEMO_PASSWORD");
+    std::string pw = env_pw && *env_pw ? env_pw : "cipms-demo-2026";
+    auto users = seed_demo_users(ctx, pw);
+    if (!users.is_ok()) return fail(users.status());
+    // Demo mode only: the accounts anyone may try, printed where the person who typed
+    // `make run` sees them.
+    std::cerr << "cipms demo accounts (password \"" << pw << "\" unless changed):\n";
+    for (const auto& [name, role] : *users) std::cerr << "  " << name << "  (" << role_code(role) << ")\n";
+  } else if (auto n = AuthService(ctx).user_count(); n.is_ok() && *n == 0) {
+    log_event(LogLevel::kWarn, "no_users", R"("hint":"create one: cipms user create --admin")");
+  }
+
   api::Dispatcher dispatcher(api::build_router(ctx), opt.api);
-  // Sign-in (a later issue) plugs in here: dispatcher.set_auth(...).
+  dispatcher.set_auth(api::make_auth_middleware(ctx));
   Status st = api::run_server(dispatcher, opt);
   if (!st.is_ok()) return fail(st, st.code() == Code::kInvalidArgument ? 2 : 1);
   return 0;
@@ -115,7 +131,11 @@ void add_serve_command(CLI::App& app) {
   const char* env = std::getenv("CIPMS_LISTEN");
   args->listen = env && *env ? env : "127.0.0.1:8080";
   cmd->add_option("--listen", args->listen, "ADDRESS:PORT to listen on; env CIPMS_LISTEN")->capture_default_str();
-  cmd->add_flag("--demo", args->demo, "Load the demo network when the registry has no facilities");
+  cmd->add_flag("--demo", args->demo,
+                "Load the demo network when the registry has no facilities, and the demo accounts");
+  cmd->add_flag("--demo-users", args->demo_users,
+                "Create the demo accounts (one per role; password $CIPMS_DEMO_PASSWORD or the printed default) "
+                "when there are no users");
   cmd->add_option("--threads", args->threads, "Worker threads (default: max(4, CPUs))")->check(CLI::Range(1, 256));
   cmd->add_option("--web", args->web, "Folder of the built web UI (default: web/dist when present)");
   cmd->add_option("--max-import-mb", args->max_import_mb, "Largest network import body, MiB")
@@ -130,13 +150,25 @@ void add_serve_command(CLI::App& app) {
   key->needs(cert);
   cmd->callback([args] { set_exit(serve(*args)); });
 
-  // Hidden: the route table, one "METHOD PATTERN" per line.
+  // Hidden: the route table, one "METHOD PATTERN" per line (with --permissions, the
+  // permission each needs as a third column: the access test walks this table).
   CLI::App* routes = app.add_subcommand("routes", "Print the HTTP route table");
   routes->group("");
-  routes->callback([] {
+  auto with_perms = std::make_shared<bool>(false);
+  routes->add_flag("--permissions", *with_perms, "Add the permission each route needs");
+  routes->callback([with_perms] {
     api::Router r = api::build_router(ServiceContext{});
-    for (const api::Route& route : r.routes()) std::cout << route.method << " " << route.pattern << "\n";
-    set_exit(0);
+    int missing = 0;
+    for (const api::Route& route : r.routes()) {
+      std::cout << route.method << " " << route.pattern;
+      if (*with_perms) {
+        auto p = api::route_permission(route.method, route.pattern);
+        std::cout << " " << (p ? permission_code(*p) : "MISSING");
+        missing += !p;
+      }
+      std::cout << "\n";
+    }
+    set_exit(missing ? 1 : 0);
   });
 }
 

@@ -139,9 +139,17 @@ Principal Principal::system_actor(std::string what) {
   return p;
 }
 
+Principal Principal::anonymous() {
+  Principal p;
+  p.username = "anonymous";
+  p.via = "anonymous";
+  return p;
+}
+
 bool Principal::can(Permission perm) const {
   if (system) return true;
   if (perm == Permission::kPublic) return true;
+  if (!user.valid()) return false;  // anonymous
   if (!role_allows(role, perm)) return false;
   if (!token_scopes.empty() && perm != Permission::kSignedIn)
     return std::find(token_scopes.begin(), token_scopes.end(), perm) != token_scopes.end();

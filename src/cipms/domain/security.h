@@ -90,6 +90,8 @@ struct Principal {
 
   // The CLI and start-up jobs act as this.
   static Principal system_actor(std::string what = "cli");
+  // No identity: only public permissions, no records.
+  static Principal anonymous();
   bool can(Permission p) const;
   // Scope only (no clearance): may the principal see facilities of this shape at all?
   bool scope_all() const;

@@ -491,6 +491,8 @@ constexpr OrgSpec kOrgs[] = {
     {"TSMC", "台灣積體電路製造", "TSMC", OrgType::kProvider, "", ""},
     {"UMC", "聯華電子", "United Microelectronics Corporation", OrgType::kProvider, "", ""},
     {"MICRON", "台灣美光", "Micron Taiwan", OrgType::kProvider, "", ""},
+    // A supporting unit (R-3: police, fire, military... support the providers).
+    {"NPA", "內政部警政署", "National Police Agency", OrgType::kSupportingUnit, "energy,water,communications", ""},
 };
 
 std::vector<std::string> split(const char* s, char sep) {

@@ -8,6 +8,10 @@
 #include <unordered_map>
 
 #include "cipms/domain/validation.h"
+#include "cipms/services/audit.h"
+#include "cipms/storage/security_store.h"
+
+#include <nlohmann/json.hpp>
 
 namespace cipms {
 
@@ -180,7 +184,17 @@ Status check_unique_code(const Result<Rec>& found, Id self, const char* what) {
                 {{"/code", "already used by " + std::string(what) + " " + std::to_string(found->id.value)}});
 }
 
-Status check_dependency(Session& s, const Dependency& d, std::vector<FieldError>& errs) {
+Result<bool> can_read(Session& s, const Principal& who, const Facility& f, const std::string& now);
+
+// A facility one may name as a supplier: one it may read, or any unclassified one (providers
+// name the substation that feeds them, which another organisation runs).
+Result<bool> can_reference(Session& s, const Principal& who, const Facility& f, const std::string& now) {
+  if (f.classification.level == ClassLevel::kGeneral) return true;
+  return can_read(s, who, f, now);
+}
+
+Status check_dependency(Session& s, const Principal& who, const std::string& now, const Dependency& d,
+                        std::vector<FieldError>& errs) {
   CIPMS_ASSIGN_OR_RETURN(Taxonomy tax, s.load_taxonomy());
   int dup = -1, self = -1;
   for (std::size_t i = 0; i < d.suppliers.size(); ++i) {
@@ -195,8 +209,12 @@ Status check_dependency(Session& s, const Dependency& d, std::vector<FieldError>
       return Status::ok();
     }
     auto f = s.get_facility(id);
-    if (f.is_ok()) return Status::ok();
-    if (f.status().code() != Code::kNotFound) return f.status();
+    if (f.is_ok()) {
+      CIPMS_ASSIGN_OR_RETURN(bool ok, can_reference(s, who, *f, now));
+      if (ok) return Status::ok();
+    } else if (f.status().code() != Code::kNotFound) {
+      return f.status();
+    }
     errs.push_back({ptr, "facility " + std::to_string(id.value) + " does not exist"});
     return Status::ok();
   };
@@ -206,13 +224,101 @@ Status check_dependency(Session& s, const Dependency& d, std::vector<FieldError>
   return Status::ok();
 }
 
+Status need(const Principal& who, Permission p) {
+  if (who.can(p)) return Status::ok();
+  return Status(Code::kPermissionDenied, std::string("this needs the permission ") + permission_code(p));
+}
+
+std::string facility_json(const Facility& f) {
+  nlohmann::json j = {{"id", f.id.value}, {"code", f.code}, {"name", f.name}, {"name_en", f.name_en},
+                      {"sector", f.sector}, {"subsector", f.subsector}, {"type", f.type},
+                      {"provider", f.provider ? f.provider->value : 0}, {"authority", f.authority ? f.authority->value : 0},
+                      {"county_code", f.county_code}, {"population", f.population}, {"loss_per_hour", f.loss_per_hour},
+                      {"cii", f.cii}, {"grade", f.grade ? *f.grade : 0}, {"status", lifecycle_code(f.status)},
+                      {"classification", class_level_code(f.classification.level)},
+                      {"classification_reason", f.classification.reason},
+                      {"declassify_on", f.classification.declassify_on.value_or("")},
+                      {"declassify_condition", f.classification.declassify_condition}, {"version", f.version}};
+  return j.dump();
+}
+
+std::string dependency_json(const Dependency& d) {
+  std::vector<std::int64_t> sup;
+  for (FacilityId id : d.suppliers) sup.push_back(id.value);
+  return nlohmann::json{{"id", d.id.value}, {"consumer", d.consumer.value}, {"resource", d.resource},
+                        {"suppliers", sup}, {"min_up", d.min_up}, {"backup_hours", d.backup_hours},
+                        {"version", d.version}}
+      .dump();
+}
+
+std::string core_function_json(const CoreFunction& c) {
+  return nlohmann::json{{"id", c.id.value}, {"facility", c.facility.value}, {"name", c.name},
+                        {"description", c.description}, {"mtpd_hours", c.mtpd_hours ? *c.mtpd_hours : -1},
+                        {"continuity", c.continuity}, {"version", c.version}}
+      .dump();
+}
+
+std::string organisation_json(const Organisation& o) {
+  return nlohmann::json{{"id", o.id.value}, {"code", o.code}, {"name", o.name}, {"name_en", o.name_en},
+                        {"type", org_type_code(o.type)}, {"sectors", o.sectors}, {"subsectors", o.subsectors},
+                        {"version", o.version}}
+      .dump();
+}
+
+// May `who` read facility f? Looks a need-to-know grant up only when the level needs one.
+Result<bool> can_read(Session& s, const Principal& who, const Facility& f, const std::string& now) {
+  if (who.system) return true;
+  bool grant = false;
+  if (is_national_secret(f.classification.level) && who.in_scope(f) && who.clearance >= f.classification.level) {
+    CIPMS_ASSIGN_OR_RETURN(grant, security_store::has_grant(s, who.user, "facility", f.id.value, now));
+  }
+  return who.may_read(f, grant);
+}
+
+Status hidden(FacilityId id) {
+  return Status::not_found("facility " + std::to_string(id.value) + " does not exist");
+}
+
+// The facility, when `who` may read it; kNotFound (as for a missing one) when not. Attempts on
+// hidden records and reads of national secrets are audited by the caller via `note`.
+struct ReadNote {
+  std::optional<AuditEvent> event;
+};
+
+Result<Facility> readable_facility(Session& s, const Principal& who, FacilityId id, const std::string& now,
+                                   ReadNote* note = nullptr) {
+  CIPMS_ASSIGN_OR_RETURN(Facility f, s.get_facility(id));
+  CIPMS_ASSIGN_OR_RETURN(bool ok, can_read(s, who, f, now));
+  if (!ok) {
+    if (note)
+      note->event = AuditEvent{"facility.read", "facility", std::to_string(id.value), "denied",
+                               !who.in_scope(f) ? "outside the reader's scope"
+                               : who.clearance < f.classification.level
+                                   ? std::string("above the reader's clearance (") +
+                                         class_level_name_zh(f.classification.level) + ")"
+                                   : "no need-to-know grant"};
+    return hidden(id);
+  }
+  if (note && !who.system && f.classification.level >= ClassLevel::kConfidential)
+    note->event = AuditEvent{"facility.read", "facility", std::to_string(id.value), "ok",
+                             std::string("read a ") + class_level_name_zh(f.classification.level) + " record"};
+  return f;
+}
+
+Status writable(const Principal& who, const Facility& f) {
+  if (who.may_write(f)) return Status::ok();
+  return Status(Code::kPermissionDenied, "facility " + f.code + " is outside what your organisation may change");
+}
+
 }  // namespace
 
 Result<Taxonomy> RegistryService::taxonomy() {
   return with_session<Taxonomy>(ctx_, [](Session& s) { return s.load_taxonomy(); });
 }
 
-Result<TaxonomyEntry> RegistryService::set_taxonomy_entry(const std::string& kind, const TaxonomyEntry& e) {
+Result<TaxonomyEntry> RegistryService::set_taxonomy_entry(const Principal& who, const std::string& kind,
+                                                          const TaxonomyEntry& e) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kTaxonomyWrite));
   static const char* const kKinds[] = {"sector", "subsector", "facility_type", "resource", "threat"};
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
     return Status::not_found("no taxonomy kind '" + kind +
@@ -227,19 +333,24 @@ Result<TaxonomyEntry> RegistryService::set_taxonomy_entry(const std::string& kin
   if (!has_parent && !e.parent.empty()) errors.push_back({"/parent", "a " + kind + " has no parent"});
   if (!errors.empty()) return Status::unprocessable("invalid taxonomy entry", std::move(errors));
   // The store checks that the parent exists, in the same transaction as the write.
-  return with_session<TaxonomyEntry>(ctx_, [&](Session& s) -> Result<TaxonomyEntry> {
+  return in_transaction<TaxonomyEntry>(ctx_, [&](Session& s) -> Result<TaxonomyEntry> {
     CIPMS_RETURN_IF_ERROR(s.upsert_taxonomy_entry(kind, e));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"taxonomy.set", kind, e.code, "ok", e.name + " / " + e.name_en},
+                                       ctx_.clock->now()));
     return e;
   });
 }
 
 // ---------------------------------------------------------------- organisations
 
-Result<Organisation> RegistryService::get_organisation(OrgId id) {
+Result<Organisation> RegistryService::get_organisation(const Principal& who, OrgId id) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
   return with_session<Organisation>(ctx_, [&](Session& s) { return s.get_organisation(id); });
 }
 
-Result<Page<Organisation>> RegistryService::list_organisations(const OrgFilter& f) {
+Result<Page<Organisation>> RegistryService::list_organisations(const Principal& who, const OrgFilter& f) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
   return with_session<Page<Organisation>>(ctx_, [&](Session& s) { return s.list_organisations(f); });
 }
 
@@ -264,7 +375,8 @@ Status check_organisation(Session& s, const Organisation& o, std::vector<FieldEr
 }
 }  // namespace
 
-Result<Organisation> RegistryService::create_organisation(const Organisation& in) {
+Result<Organisation> RegistryService::create_organisation(const Principal& who, const Organisation& in) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kOrgWrite));
   return in_transaction<Organisation>(ctx_, [&](Session& s) -> Result<Organisation> {
     Organisation o = in;
     o.id = OrgId();
@@ -272,11 +384,18 @@ Result<Organisation> RegistryService::create_organisation(const Organisation& in
     CIPMS_RETURN_IF_ERROR(check_organisation(s, o, errs));
     if (!errs.empty()) return unprocessable("organisation", std::move(errs));
     CIPMS_RETURN_IF_ERROR(check_unique_code(s.find_organisation_by_code(o.code), OrgId(), "organisation"));
-    return s.create_organisation(o, ctx_.clock->now());
+    CIPMS_ASSIGN_OR_RETURN(Organisation out, s.create_organisation(o, ctx_.clock->now()));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"organisation.create", "organisation", std::to_string(out.id.value),
+                                                  "ok", out.code, "", organisation_json(out)},
+                                       ctx_.clock->now()));
+    return out;
   });
 }
 
-Result<Organisation> RegistryService::update_organisation(const Organisation& in, std::int64_t expected) {
+Result<Organisation> RegistryService::update_organisation(const Principal& who, const Organisation& in,
+                                                         std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kOrgWrite));
   // Forgotten again after the commit: a reader may have cached the old code in between.
   struct ForgetAfter {
     RegistryOrgCodes& c;
@@ -293,16 +412,26 @@ Result<Organisation> RegistryService::update_organisation(const Organisation& in
     if (!errs.empty()) return unprocessable("organisation", std::move(errs));
     CIPMS_RETURN_IF_ERROR(check_unique_code(s.find_organisation_by_code(o.code), o.id, "organisation"));
     org_codes_->forget(o.id);
-    return s.update_organisation(o, expected, ctx_.clock->now());
+    CIPMS_ASSIGN_OR_RETURN(Organisation out, s.update_organisation(o, expected, ctx_.clock->now()));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"organisation.update", "organisation", std::to_string(out.id.value),
+                                                  "ok", out.code, organisation_json(cur), organisation_json(out)},
+                                       ctx_.clock->now()));
+    return out;
   });
 }
 
-Status RegistryService::delete_organisation(OrgId id, std::int64_t expected) {
+Status RegistryService::delete_organisation(const Principal& who, OrgId id, std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kOrgWrite));
   return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_ASSIGN_OR_RETURN(Organisation cur, s.get_organisation(id));
            CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "organisation", id.value));
            org_codes_->forget(id);
            CIPMS_RETURN_IF_ERROR(s.delete_organisation(id, expected));
+           CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                              AuditEvent{"organisation.delete", "organisation", std::to_string(id.value),
+                                                         "ok", cur.code, organisation_json(cur), ""},
+                                              ctx_.clock->now()));
            return Unit{};
          })
       .status();
@@ -310,15 +439,25 @@ Status RegistryService::delete_organisation(OrgId id, std::int64_t expected) {
 
 // ---------------------------------------------------------------- facilities
 
-Result<FacilityView> RegistryService::get_facility(FacilityId id) {
-  return with_session<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
-    CIPMS_ASSIGN_OR_RETURN(Facility f, s.get_facility(id));
+Result<FacilityView> RegistryService::get_facility(const Principal& who, FacilityId id) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
+  ReadNote note;
+  auto out = with_session<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
+    CIPMS_ASSIGN_OR_RETURN(Facility f, readable_facility(s, who, id, format_utc(ctx_.clock->now()), &note));
     CodeCache cache(s, org_codes_.get());
     return facility_view(cache, std::move(f));
   });
+  if (note.event) CIPMS_RETURN_IF_ERROR(audit_record(ctx_, who, *note.event));
+  return out;
 }
 
-Result<Page<FacilityView>> RegistryService::list_facilities(const FacilityFilter& filter) {
+Result<Page<FacilityView>> RegistryService::list_facilities(const Principal& who, const FacilityFilter& in) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
+  FacilityFilter filter = in;
+  if (!who.system) {
+    filter.access = access_filter(who);
+    filter.access->now = format_utc(ctx_.clock->now());
+  }
   return with_session<Page<FacilityView>>(ctx_, [&](Session& s) -> Result<Page<FacilityView>> {
     CIPMS_ASSIGN_OR_RETURN(Page<Facility> page, s.list_facilities(filter));
     CodeCache cache(s, org_codes_.get());
@@ -333,39 +472,70 @@ Result<Page<FacilityView>> RegistryService::list_facilities(const FacilityFilter
   });
 }
 
-Result<FacilityView> RegistryService::create_facility(const Facility& in) {
+Result<FacilityView> RegistryService::create_facility(const Principal& who, const Facility& in) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
+  CIPMS_RETURN_IF_ERROR(writable(who, in));
   return in_transaction<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
     Facility f = in;
     f.id = FacilityId();
     std::vector<FieldError> errs;
     CIPMS_RETURN_IF_ERROR(check_facility(s, f, errs));
+    const TimePoint now = ctx_.clock->now();
+    if (f.classification.level != ClassLevel::kGeneral) {
+      if (!who.can(Permission::kClassify))
+        errs.push_back({"/classification/level", "you may not classify records"});
+      else if (!who.system && f.classification.level > who.clearance)
+        errs.push_back({"/classification/level", "above your own clearance"});
+      for (auto& e : check_classification(f.classification, format_utc(now).substr(0, 10), "/classification"))
+        errs.push_back(std::move(e));
+      f.classification.classified_by = who.display();
+      f.classification.classified_on = format_utc(now).substr(0, 10);
+    } else {
+      f.classification = Classification{};
+    }
     if (!errs.empty()) return unprocessable("facility", std::move(errs));
     CIPMS_RETURN_IF_ERROR(check_unique_code(s.find_facility_by_code(f.code), FacilityId(), "facility"));
-    CIPMS_ASSIGN_OR_RETURN(Facility created, s.create_facility(f, ctx_.clock->now()));
+    CIPMS_ASSIGN_OR_RETURN(Facility created, s.create_facility(f, now));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"facility.create", "facility", std::to_string(created.id.value), "ok",
+                                                  created.code, "", facility_json(created)},
+                                       now));
     CodeCache cache(s, org_codes_.get());
     return facility_view(cache, std::move(created));
   });
 }
 
-Result<FacilityView> RegistryService::update_facility(const Facility& in, std::int64_t expected) {
+Result<FacilityView> RegistryService::update_facility(const Principal& who, const Facility& in,
+                                                     std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
+  const TimePoint now = ctx_.clock->now();
   return in_transaction<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
-    CIPMS_ASSIGN_OR_RETURN(Facility cur, s.get_facility(in.id));
+    CIPMS_ASSIGN_OR_RETURN(Facility cur, readable_facility(s, who, in.id, format_utc(now)));
+    CIPMS_RETURN_IF_ERROR(writable(who, cur));
+    CIPMS_RETURN_IF_ERROR(writable(who, in));  // cannot move it out of one's scope either
     CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "facility", in.id.value));
     Facility f = in;
     f.created_at = cur.created_at;
+    f.classification = cur.classification;  // changed only by set_facility_classification
     std::vector<FieldError> errs;
     CIPMS_RETURN_IF_ERROR(check_facility(s, f, errs));
     if (!errs.empty()) return unprocessable("facility", std::move(errs));
     CIPMS_RETURN_IF_ERROR(check_unique_code(s.find_facility_by_code(f.code), f.id, "facility"));
-    CIPMS_ASSIGN_OR_RETURN(Facility updated, s.update_facility(f, expected, ctx_.clock->now()));
+    CIPMS_ASSIGN_OR_RETURN(Facility updated, s.update_facility(f, expected, now));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"facility.update", "facility", std::to_string(f.id.value), "ok",
+                                                  updated.code, facility_json(cur), facility_json(updated)},
+                                       now));
     CodeCache cache(s, org_codes_.get());
     return facility_view(cache, std::move(updated));
   });
 }
 
-Status RegistryService::delete_facility(FacilityId id, std::int64_t expected) {
+Status RegistryService::delete_facility(const Principal& who, FacilityId id, std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
   return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
-           CIPMS_ASSIGN_OR_RETURN(Facility cur, s.get_facility(id));
+           CIPMS_ASSIGN_OR_RETURN(Facility cur, readable_facility(s, who, id, format_utc(ctx_.clock->now())));
+           CIPMS_RETURN_IF_ERROR(writable(who, cur));
            CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "facility", id.value));
            CIPMS_ASSIGN_OR_RETURN(auto supplied, s.list_dependencies_supplied_by(id));
            if (!supplied.empty()) {
@@ -377,6 +547,10 @@ Status RegistryService::delete_facility(FacilityId id, std::int64_t expected) {
                                      "); remove it from those first");
            }
            CIPMS_RETURN_IF_ERROR(s.delete_facility(id, expected));
+           CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                              AuditEvent{"facility.delete", "facility", std::to_string(id.value), "ok",
+                                                         cur.code, facility_json(cur), ""},
+                                              ctx_.clock->now()));
            return Unit{};
          })
       .status();
@@ -384,32 +558,51 @@ Status RegistryService::delete_facility(FacilityId id, std::int64_t expected) {
 
 // ---------------------------------------------------------------- core functions
 
-Result<std::vector<CoreFunction>> RegistryService::list_core_functions(FacilityId facility) {
+Result<std::vector<CoreFunction>> RegistryService::list_core_functions(const Principal& who, FacilityId facility) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
   return with_session<std::vector<CoreFunction>>(ctx_, [&](Session& s) -> Result<std::vector<CoreFunction>> {
-    CIPMS_RETURN_IF_ERROR(s.get_facility(facility).status());
+    CIPMS_RETURN_IF_ERROR(readable_facility(s, who, facility, format_utc(ctx_.clock->now())).status());
     return s.list_core_functions(facility);
   });
 }
 
-Result<CoreFunction> RegistryService::get_core_function(CoreFunctionId id) {
-  return with_session<CoreFunction>(ctx_, [&](Session& s) { return s.get_core_function(id); });
+Result<CoreFunction> RegistryService::get_core_function(const Principal& who, CoreFunctionId id) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
+  return with_session<CoreFunction>(ctx_, [&](Session& s) -> Result<CoreFunction> {
+    CIPMS_ASSIGN_OR_RETURN(CoreFunction c, s.get_core_function(id));
+    if (!readable_facility(s, who, c.facility, format_utc(ctx_.clock->now())).is_ok())
+      return Status::not_found("core function " + std::to_string(id.value) + " does not exist");
+    return c;
+  });
 }
 
-Result<CoreFunction> RegistryService::create_core_function(const CoreFunction& in) {
+Result<CoreFunction> RegistryService::create_core_function(const Principal& who, const CoreFunction& in) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
   return in_transaction<CoreFunction>(ctx_, [&](Session& s) -> Result<CoreFunction> {
-    CIPMS_RETURN_IF_ERROR(s.get_facility(in.facility).status());
+    CIPMS_ASSIGN_OR_RETURN(Facility owner, readable_facility(s, who, in.facility, format_utc(ctx_.clock->now())));
+    CIPMS_RETURN_IF_ERROR(writable(who, owner));
     CoreFunction c = in;
     c.id = CoreFunctionId();
     std::vector<FieldError> errs;
     validate_core_function(c, "", errs);
     if (!errs.empty()) return unprocessable("core function", std::move(errs));
-    return s.create_core_function(c, ctx_.clock->now());
+    CIPMS_ASSIGN_OR_RETURN(CoreFunction out, s.create_core_function(c, ctx_.clock->now()));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"core_function.create", "core_function", std::to_string(out.id.value),
+                                                  "ok", "of facility " + owner.code, "", core_function_json(out)},
+                                       ctx_.clock->now()));
+    return out;
   });
 }
 
-Result<CoreFunction> RegistryService::update_core_function(const CoreFunction& in, std::int64_t expected) {
+Result<CoreFunction> RegistryService::update_core_function(const Principal& who, const CoreFunction& in,
+                                                         std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
   return in_transaction<CoreFunction>(ctx_, [&](Session& s) -> Result<CoreFunction> {
     CIPMS_ASSIGN_OR_RETURN(CoreFunction cur, s.get_core_function(in.id));
+    auto owner = readable_facility(s, who, cur.facility, format_utc(ctx_.clock->now()));
+    if (!owner.is_ok()) return Status::not_found("core function " + std::to_string(in.id.value) + " does not exist");
+    CIPMS_RETURN_IF_ERROR(writable(who, *owner));
     CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "core function", in.id.value));
     CoreFunction c = in;
     c.facility = cur.facility;
@@ -417,15 +610,29 @@ Result<CoreFunction> RegistryService::update_core_function(const CoreFunction& i
     std::vector<FieldError> errs;
     validate_core_function(c, "", errs);
     if (!errs.empty()) return unprocessable("core function", std::move(errs));
-    return s.update_core_function(c, expected, ctx_.clock->now());
+    CIPMS_ASSIGN_OR_RETURN(CoreFunction out, s.update_core_function(c, expected, ctx_.clock->now()));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"core_function.update", "core_function", std::to_string(out.id.value),
+                                                  "ok", "of facility " + owner->code, core_function_json(cur),
+                                                  core_function_json(out)},
+                                       ctx_.clock->now()));
+    return out;
   });
 }
 
-Status RegistryService::delete_core_function(CoreFunctionId id, std::int64_t expected) {
+Status RegistryService::delete_core_function(const Principal& who, CoreFunctionId id, std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
   return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_ASSIGN_OR_RETURN(CoreFunction cur, s.get_core_function(id));
+           auto owner = readable_facility(s, who, cur.facility, format_utc(ctx_.clock->now()));
+           if (!owner.is_ok()) return Status::not_found("core function " + std::to_string(id.value) + " does not exist");
+           CIPMS_RETURN_IF_ERROR(writable(who, *owner));
            CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "core function", id.value));
            CIPMS_RETURN_IF_ERROR(s.delete_core_function(id, expected));
+           CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                              AuditEvent{"core_function.delete", "core_function", std::to_string(id.value),
+                                                         "ok", "of facility " + owner->code, core_function_json(cur), ""},
+                                              ctx_.clock->now()));
            return Unit{};
          })
       .status();
@@ -433,79 +640,190 @@ Status RegistryService::delete_core_function(CoreFunctionId id, std::int64_t exp
 
 // ---------------------------------------------------------------- dependencies
 
-Result<DependencyView> RegistryService::get_dependency(DependencyId id) {
-  return with_session<DependencyView>(ctx_, [&](Session& s) -> Result<DependencyView> {
-    CIPMS_ASSIGN_OR_RETURN(Dependency d, s.get_dependency(id));
-    CodeCache cache(s, org_codes_.get());
-    return dependency_view(cache, std::move(d));
-  });
+namespace {
+// Suppliers `who` may not even reference (classified, not readable) show as id 0 with no code.
+Status mask_suppliers(Session& s, const Principal& who, const std::string& now, DependencyView& v) {
+  if (who.system) return Status::ok();
+  for (std::size_t i = 0; i < v.dependency.suppliers.size(); ++i) {
+    auto f = s.get_facility(v.dependency.suppliers[i]);
+    if (!f.is_ok()) continue;
+    CIPMS_ASSIGN_OR_RETURN(bool ok, can_reference(s, who, *f, now));
+    if (!ok) {
+      v.dependency.suppliers[i] = FacilityId();
+      v.supplier_codes[i].clear();
+    }
+  }
+  return Status::ok();
 }
 
-namespace {
-Result<std::vector<DependencyView>> views(Session& s, std::vector<Dependency> deps) {
+// Views of the dependencies whose consumer `who` may read, suppliers masked.
+Result<std::vector<DependencyView>> views(Session& s, const Principal& who, const std::string& now,
+                                          std::vector<Dependency> deps) {
   CodeCache cache(s);
   std::vector<DependencyView> out;
   out.reserve(deps.size());
+  std::unordered_map<FacilityId, bool> readable;
   for (Dependency& d : deps) {
+    auto it = readable.find(d.consumer);
+    if (it == readable.end()) {
+      CIPMS_ASSIGN_OR_RETURN(Facility c, s.get_facility(d.consumer));
+      CIPMS_ASSIGN_OR_RETURN(bool ok, can_read(s, who, c, now));
+      it = readable.emplace(d.consumer, ok).first;
+    }
+    if (!it->second) continue;
     CIPMS_ASSIGN_OR_RETURN(DependencyView v, dependency_view(cache, std::move(d)));
+    CIPMS_RETURN_IF_ERROR(mask_suppliers(s, who, now, v));
     out.push_back(std::move(v));
   }
   return out;
 }
 }  // namespace
 
-Result<std::vector<DependencyView>> RegistryService::list_dependencies_of(FacilityId consumer) {
+Result<DependencyView> RegistryService::get_dependency(const Principal& who, DependencyId id) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
+  const std::string now = format_utc(ctx_.clock->now());
+  return with_session<DependencyView>(ctx_, [&](Session& s) -> Result<DependencyView> {
+    CIPMS_ASSIGN_OR_RETURN(Dependency d, s.get_dependency(id));
+    if (!readable_facility(s, who, d.consumer, now).is_ok())
+      return Status::not_found("dependency " + std::to_string(id.value) + " does not exist");
+    CodeCache cache(s, org_codes_.get());
+    CIPMS_ASSIGN_OR_RETURN(DependencyView v, dependency_view(cache, std::move(d)));
+    CIPMS_RETURN_IF_ERROR(mask_suppliers(s, who, now, v));
+    return v;
+  });
+}
+
+
+Result<std::vector<DependencyView>> RegistryService::list_dependencies_of(const Principal& who, FacilityId consumer) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
+  const std::string now = format_utc(ctx_.clock->now());
   return with_session<std::vector<DependencyView>>(ctx_, [&](Session& s) -> Result<std::vector<DependencyView>> {
-    CIPMS_RETURN_IF_ERROR(s.get_facility(consumer).status());
+    CIPMS_RETURN_IF_ERROR(readable_facility(s, who, consumer, now).status());
     CIPMS_ASSIGN_OR_RETURN(auto deps, s.list_dependencies_of(consumer));
-    return views(s, std::move(deps));
+    return views(s, who, now, std::move(deps));
   });
 }
 
-Result<std::vector<DependencyView>> RegistryService::list_dependents_of(FacilityId supplier) {
+Result<std::vector<DependencyView>> RegistryService::list_dependents_of(const Principal& who, FacilityId supplier) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryRead));
+  const std::string now = format_utc(ctx_.clock->now());
   return with_session<std::vector<DependencyView>>(ctx_, [&](Session& s) -> Result<std::vector<DependencyView>> {
-    CIPMS_RETURN_IF_ERROR(s.get_facility(supplier).status());
+    CIPMS_RETURN_IF_ERROR(readable_facility(s, who, supplier, now).status());
     CIPMS_ASSIGN_OR_RETURN(auto deps, s.list_dependencies_supplied_by(supplier));
-    return views(s, std::move(deps));
+    return views(s, who, now, std::move(deps));
   });
 }
 
-Result<DependencyView> RegistryService::create_dependency(const Dependency& in) {
+Result<DependencyView> RegistryService::create_dependency(const Principal& who, const Dependency& in) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
+  const std::string now = format_utc(ctx_.clock->now());
   return in_transaction<DependencyView>(ctx_, [&](Session& s) -> Result<DependencyView> {
     Dependency d = in;
     d.id = DependencyId();
     std::vector<FieldError> errs;
-    CIPMS_RETURN_IF_ERROR(check_dependency(s, d, errs));
+    CIPMS_RETURN_IF_ERROR(check_dependency(s, who, now, d, errs));
     if (!errs.empty()) return unprocessable("dependency", std::move(errs));
+    CIPMS_ASSIGN_OR_RETURN(Facility consumer, s.get_facility(d.consumer));
+    CIPMS_RETURN_IF_ERROR(writable(who, consumer));
     CIPMS_ASSIGN_OR_RETURN(Dependency created, s.create_dependency(d, ctx_.clock->now()));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"dependency.create", "dependency", std::to_string(created.id.value),
+                                                  "ok", created.resource + " of " + consumer.code, "",
+                                                  dependency_json(created)},
+                                       ctx_.clock->now()));
     CodeCache cache(s, org_codes_.get());
     return dependency_view(cache, std::move(created));
   });
 }
 
-Result<DependencyView> RegistryService::update_dependency(const Dependency& in, std::int64_t expected) {
+Result<DependencyView> RegistryService::update_dependency(const Principal& who, const Dependency& in,
+                                                         std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
+  const std::string now = format_utc(ctx_.clock->now());
   return in_transaction<DependencyView>(ctx_, [&](Session& s) -> Result<DependencyView> {
     CIPMS_ASSIGN_OR_RETURN(Dependency cur, s.get_dependency(in.id));
+    auto owner = readable_facility(s, who, cur.consumer, now);
+    if (!owner.is_ok()) return Status::not_found("dependency " + std::to_string(in.id.value) + " does not exist");
+    CIPMS_RETURN_IF_ERROR(writable(who, *owner));
     CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "dependency", in.id.value));
     Dependency d = in;
     d.created_at = cur.created_at;
     std::vector<FieldError> errs;
-    CIPMS_RETURN_IF_ERROR(check_dependency(s, d, errs));
+    CIPMS_RETURN_IF_ERROR(check_dependency(s, who, now, d, errs));
     if (!errs.empty()) return unprocessable("dependency", std::move(errs));
+    if (d.consumer != cur.consumer) {
+      CIPMS_ASSIGN_OR_RETURN(Facility next, s.get_facility(d.consumer));
+      CIPMS_RETURN_IF_ERROR(writable(who, next));
+    }
     CIPMS_ASSIGN_OR_RETURN(Dependency updated, s.update_dependency(d, expected, ctx_.clock->now()));
+    CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                       AuditEvent{"dependency.update", "dependency", std::to_string(updated.id.value),
+                                                  "ok", updated.resource + " of " + owner->code, dependency_json(cur),
+                                                  dependency_json(updated)},
+                                       ctx_.clock->now()));
     CodeCache cache(s, org_codes_.get());
     return dependency_view(cache, std::move(updated));
   });
 }
 
-Status RegistryService::delete_dependency(DependencyId id, std::int64_t expected) {
+Status RegistryService::delete_dependency(const Principal& who, DependencyId id, std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
   return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_ASSIGN_OR_RETURN(Dependency cur, s.get_dependency(id));
+           auto owner = readable_facility(s, who, cur.consumer, format_utc(ctx_.clock->now()));
+           if (!owner.is_ok()) return Status::not_found("dependency " + std::to_string(id.value) + " does not exist");
+           CIPMS_RETURN_IF_ERROR(writable(who, *owner));
            CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "dependency", id.value));
            CIPMS_RETURN_IF_ERROR(s.delete_dependency(id, expected));
+           CIPMS_RETURN_IF_ERROR(audit_append(s, who,
+                                              AuditEvent{"dependency.delete", "dependency", std::to_string(id.value),
+                                                         "ok", cur.resource + " of " + owner->code,
+                                                         dependency_json(cur), ""},
+                                              ctx_.clock->now()));
            return Unit{};
          })
       .status();
+}
+
+// ---------------------------------------------------------------- classification
+
+Result<FacilityView> RegistryService::set_facility_classification(const Principal& who, FacilityId id,
+                                                                  const Classification& in, std::int64_t expected) {
+  CIPMS_RETURN_IF_ERROR(need(who, Permission::kClassify));
+  const TimePoint now = ctx_.clock->now();
+  const std::string today = format_utc(now).substr(0, 10);
+  return in_transaction<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
+    CIPMS_ASSIGN_OR_RETURN(Facility cur, readable_facility(s, who, id, format_utc(now)));
+    if (!who.system && !who.in_scope(cur))
+      return Status(Code::kPermissionDenied, "facility " + cur.code + " is outside your organisation's scope");
+    CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "facility", id.value));
+    std::vector<FieldError> errs = check_classification(in, today, "");
+    if (!who.system && in.level > who.clearance)
+      errs.push_back({"/level", std::string("you may not classify above your own clearance (") +
+                                    class_level_name_zh(who.clearance) + ")"});
+    if (!errs.empty()) return unprocessable("classification", std::move(errs));
+    Facility f = cur;
+    f.classification = in;
+    f.classification.classified_by = who.display();
+    f.classification.classified_on = today;
+    if (in.level == ClassLevel::kGeneral) {
+      f.classification.declassify_on.reset();
+      f.classification.declassify_condition.clear();
+    }
+    CIPMS_ASSIGN_OR_RETURN(Facility updated, s.update_facility(f, expected, now));
+    const char* action = in.level < cur.classification.level
+                             ? (in.level == ClassLevel::kGeneral ? "classification.declassify" : "classification.lower")
+                             : "classification.set";
+    CIPMS_RETURN_IF_ERROR(audit_append(
+        s, who,
+        AuditEvent{action, "facility", std::to_string(id.value), "ok",
+                   std::string(class_level_name_zh(cur.classification.level)) + " → " +
+                       class_level_name_zh(in.level) + ": " + in.reason,
+                   facility_json(cur), facility_json(updated)},
+        now));
+    CodeCache cache(s, org_codes_.get());
+    return facility_view(cache, std::move(updated));
+  });
 }
 
 }  // namespace cipms
