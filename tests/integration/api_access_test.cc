@@ -5,7 +5,9 @@
 // below) and a small reference of the read rule written here, not from the server's code.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <map>
 #include <set>
 #include <sstream>
@@ -310,6 +312,95 @@ TEST_F(AccessApi, HiddenRecordsAnswerLikeMissingOnesAndTheAttemptIsAudited) {
   bool found = false;
   for (const auto& e : log["items"]) found |= e["target_id"] == std::to_string(id) && e["actor"].get<std::string>().find("tpc-viewer") == 0;
   EXPECT_TRUE(found) << log.dump().substr(0, 500);
+}
+
+}  // namespace
+}  // namespace cipms::testing
+
+namespace cipms::testing {
+namespace {
+
+TEST_F(AccessApi, ExportsRankingsAndJobsShowOnlyWhatTheReaderMayRead) {
+  auto ohs = signed_in("ohs");
+  auto energy = signed_in("energy");  // authority officer of MOEA-EA: energy sub-sectors, 機密 clearance
+  json tax = ohs->get("/api/v1/taxonomy").json();
+  auto child = [&](const char* kind, const std::string& parent) {
+    for (const auto& e : tax[kind])
+      if (e["parent"] == parent) return e["code"].get<std::string>();
+    return std::string();
+  };
+  std::string esub = child("subsectors", "energy"), etype = child("facility_types", esub);
+  std::string fsub = child("subsectors", "finance"), ftype = child("facility_types", fsub);
+  // Check the authority governs esub (else pick one it does).
+  json me = energy->get("/api/v1/auth/me").json();
+  ASSERT_FALSE(me["principal"]["subsectors"].empty());
+  esub = me["principal"]["subsectors"][0];
+  etype = child("facility_types", esub);
+  auto make = [&](const std::string& code, const std::string& sector, const std::string& sub, const std::string& type) {
+    json f = {{"code", code}, {"name", code}, {"sector", sector}, {"subsector", sub}, {"type", type}, {"population", 1000}};
+    auto r = ohs->post_json("/api/v1/facilities", f.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["id"].get<std::int64_t>();
+  };
+  std::int64_t in = make("EXP-IN", "energy", esub, etype);
+  std::int64_t secret = make("EXP-SECRET", "energy", esub, etype);
+  make("EXP-OUT", "finance", fsub, ftype);
+  // A dependency of the readable facility on the two others.
+  json d = {{"consumer", in}, {"resource", tax["resources"][0]["code"]}, {"suppliers", {secret}}, {"min_up", 1}};
+  ASSERT_EQ(ohs->post_json("/api/v1/dependencies", d.dump()).status, 201);
+  json c = {{"level", "secret"}, {"reason", "測試"}, {"declassify_on", "2040-01-01"}};
+  ASSERT_EQ(ohs->request("PUT", "/api/v1/facilities/" + std::to_string(secret) + "/classification", c.dump(),
+                         {{"Content-Type", "application/json"}, {"If-Match", "*"}})
+                .status,
+            200);
+
+  auto exp = energy->get("/api/v1/network?format=json");
+  ASSERT_EQ(exp.status, 200) << exp.body;
+  json net = exp.json();
+  std::set<std::string> codes;
+  for (const auto& f : net["facilities"]) codes.insert(f["id"]);
+  EXPECT_TRUE(codes.count("EXP-IN"));
+  EXPECT_FALSE(codes.count("EXP-SECRET"));  // 極機密 above the officer's 機密
+  EXPECT_FALSE(codes.count("EXP-OUT"));     // outside its sub-sectors
+  for (const auto& dep : net["dependencies"])
+    for (const auto& s : dep["suppliers"]) EXPECT_NE(s, "EXP-SECRET") << dep.dump();
+  // The marking is the highest level exported, never above the reader's clearance.
+  std::string marking = net["marking"], level = exp.header("x-classification-marking");
+  EXPECT_TRUE(level == "general" || level == "official" || level == "confidential") << level;
+  EXPECT_EQ(marking.substr(marking.find(' ') + 1), level);
+  // OHS, cleared for it but without a need-to-know grant, does not get the 極機密 one either.
+  json all = ohs->get("/api/v1/network?format=json").json();
+  std::set<std::string> ohs_codes;
+  for (const auto& f : all["facilities"]) ohs_codes.insert(f["id"]);
+  EXPECT_TRUE(ohs_codes.count("EXP-OUT"));
+  EXPECT_FALSE(ohs_codes.count("EXP-SECRET"));
+
+  // A simulation on the registry cannot name a hidden facility (same answer as a missing one).
+  auto hidden = energy->post_json("/api/v1/simulations", R"({"scenario":{"horizon_hours":24,"events":[{"facility":"EXP-SECRET","down_at":0,"repair_hours":5}]}})");
+  auto missing = energy->post_json("/api/v1/simulations", R"({"scenario":{"horizon_hours":24,"events":[{"facility":"NO-SUCH","down_at":0,"repair_hours":5}]}})");
+  EXPECT_EQ(hidden.status, missing.status) << hidden.body << " / " << missing.body;
+  EXPECT_NE(hidden.status, 202);
+  // Someone else's job is no job.
+  auto job = ohs->post_json("/api/v1/simulations", R"({"scenario":{"horizon_hours":24,"events":[{"facility":"EXP-OUT","down_at":0,"repair_hours":5}]}})");
+  ASSERT_EQ(job.status, 202) << job.body;
+  std::string id = job.json()["id"];
+  EXPECT_EQ(energy->get("/api/v1/jobs/" + id).status, 404);
+  EXPECT_EQ(ohs->get("/api/v1/jobs/" + id).status, 200);
+
+  // The ranking lists only readable facilities.
+  HttpResponse rank;
+  for (int i = 0; i < 200; ++i) {
+    rank = energy->get("/api/v1/ranking?limit=1000");
+    if (rank.status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(rank.status, 200) << rank.body;
+  std::set<std::string> ranked;
+  json rb = rank.json();
+  for (const auto& r : rb["ranking"]) ranked.insert(r["id"]);
+  EXPECT_TRUE(ranked.count("EXP-IN")) << rank.body.substr(0, 400);
+  EXPECT_FALSE(ranked.count("EXP-SECRET"));
+  EXPECT_FALSE(ranked.count("EXP-OUT"));
 }
 
 }  // namespace

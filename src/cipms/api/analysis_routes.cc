@@ -10,6 +10,9 @@
 #include "cipms/domain/seed.h"
 #include "cipms/services/analysis.h"
 #include "cipms/services/jobs.h"
+#include "cipms/services/network_service.h"
+
+#include <unordered_set>
 #include "cipms/services/network_io.h"
 #include "cipms/services/scenario_io.h"
 
@@ -106,6 +109,17 @@ Status with_prefix(const Status& st, const std::string& prefix) {
   return Status(st.code(), st.message(), std::move(errors));
 }
 
+// Codes of the registry facilities `who` may read; nullopt when it may read all of them.
+Result<std::optional<std::unordered_set<std::string>>> readable_codes(const ServiceContext& ctx, const Principal& who) {
+  if (who.system) return std::optional<std::unordered_set<std::string>>();
+  CIPMS_ASSIGN_OR_RETURN(NetworkSnapshot net, NetworkService(ctx).snapshot_for(who));
+  std::unordered_set<std::string> codes;
+  for (const Facility& f : net.facilities) codes.insert(f.code);
+  return std::optional<std::unordered_set<std::string>>(std::move(codes));
+}
+
+std::string owner_of(const Principal& who) { return who.system ? std::string() : std::to_string(who.user.value); }
+
 Response post_simulation(AnalysisApi& api, JobManager& jobs, const Request& req) {
   Json body;
   try {
@@ -135,23 +149,54 @@ Response post_simulation(AnalysisApi& api, JobManager& jobs, const Request& req)
     if (!built.is_ok()) return problem(built.status(), req);
     net = *built;
   }
-  auto scenario = parse_scenario_json_at(body["scenario"].dump(), "/scenario",
-                                         [&](const std::string& id) { return net->index.count(id) > 0; });
+  // On the registry, a scenario may name only facilities the caller may read: an unknown and
+  // a hidden facility get the same answer.
+  const bool on_registry = !body.contains("network");
+  std::optional<std::unordered_set<std::string>> readable;
+  if (on_registry) {
+    auto r = readable_codes(api.ctx(), req.who());
+    if (!r.is_ok()) return problem(r.status(), req);
+    readable = std::move(r).value();
+  }
+  auto scenario = parse_scenario_json_at(body["scenario"].dump(), "/scenario", [&](const std::string& id) {
+    return net->index.count(id) > 0 && (!readable || readable->count(id) > 0);
+  });
   if (!scenario.is_ok()) return problem(scenario.status(), req);
   Scenario sc = std::move(scenario).value();
-  const std::string id = jobs.submit("simulation", [net, sc](JobProgress& p) {
-    auto r = simulate_to_json(*net, sc);
-    p.set(1);
-    return r;
-  });
+  const std::string id = jobs.submit(
+      "simulation",
+      [net, sc](JobProgress& p) {
+        auto r = simulate_to_json(*net, sc);
+        p.set(1);
+        return r;
+      },
+      owner_of(req.who()), on_registry);
   return job_accepted(*jobs.get(id));
 }
 
-Response get_job(JobManager& jobs, const Request& req, bool result) {
+Response get_job(const ServiceContext& ctx, JobManager& jobs, const Request& req, bool result) {
   auto it = req.params.find("id");
   auto job = it == req.params.end() ? std::nullopt : jobs.get(it->second);
+  // Someone else's job answers like a missing one.
+  if (job && !job->owner.empty() && job->owner != owner_of(req.who())) job.reset();
   if (!job) return problem(Status::not_found("no such job (finished jobs are kept for a while only)"), req);
   if (!result) return json_response(200, job_json(*job).dump());
+  if (job->state == JobState::kSucceeded && job->registry_data && !req.who().system) {
+    // Registry facilities the reader may not read (their clearance may have changed since) are
+    // left out of the per-facility results; the totals stay those of the whole network.
+    auto readable = readable_codes(ctx, req.who());
+    if (!readable.is_ok()) return problem(readable.status(), req);
+    Json doc = Json::parse(*job->result, nullptr, false);
+    for (const char* list : {"facilities", "ranking"}) {
+      if (!*readable || !doc.is_object() || !doc.contains(list) || !doc[list].is_array()) continue;
+      Json kept = Json::array();
+      for (auto& f : doc[list])
+        if (f.contains("id") && f["id"].is_string() && (*readable)->count(f["id"].get<std::string>())) kept.push_back(f);
+      doc[list] = std::move(kept);
+      if (std::string(list) == "ranking" && doc.contains("total")) doc["total"] = doc[list].size();
+    }
+    return json_response(200, doc.dump());
+  }
   if (job->state == JobState::kSucceeded) return json_response(200, *job->result);
   if (job->state == JobState::kFailed) return problem(job->error, req);
   return problem(Status::conflict("job " + job->id + " is " + job_state_name(job->state) + "; its result is not ready"), req);
@@ -188,6 +233,9 @@ Response get_ranking(const std::shared_ptr<AnalysisApi>& api, JobManager& jobs, 
   auto rev = load_registry_revision(api->ctx());
   if (!rev.is_ok()) return problem(rev.status(), req);
 
+  auto readable = readable_codes(api->ctx(), req.who());  // before the lock: reads the registry
+  if (!readable.is_ok()) return problem(readable.status(), req);
+
   std::unique_lock lock(api->mu());
   auto& slots = api->rankings();
   auto slot = std::find_if(slots.begin(), slots.end(), [&](const RankingSlot& s) {
@@ -195,7 +243,11 @@ Response get_ranking(const std::shared_ptr<AnalysisApi>& api, JobManager& jobs, 
   });
   if (slot != slots.end()) {
     if (slot->ranking) {
-      Response r = json_response(200, ranking_to_json(*slot->ranking, offset, limit));
+      // Only the facilities the reader may read, ranked among the whole network.
+      Ranking visible = *slot->ranking;
+      if (*readable)
+        std::erase_if(visible.rows, [&](const RankedFacility& f) { return !(*readable)->count(f.id); });
+      Response r = json_response(200, ranking_to_json(visible, offset, limit));
       r.headers.emplace_back("X-Registry-Revision", std::to_string(*rev));
       return r;
     }
@@ -221,7 +273,7 @@ Response get_ranking(const std::shared_ptr<AnalysisApi>& api, JobManager& jobs, 
     for (RankingSlot& s : self->rankings())
       if (s.revision == revision && s.horizon == horizon) s.ranking = ranking;
     return json;
-  });
+  }, "", /*registry_data=*/true);
   slots.push_back({revision, horizon, id, nullptr});
   while (slots.size() > kMaxRankings) slots.erase(slots.begin());
   lock.unlock();
@@ -235,9 +287,9 @@ void add_analysis_routes(Router& r, const ServiceContext& ctx) {
   auto jobs = std::make_shared<LazyJobs>(ctx.clock);
   r.add("POST", "/api/v1/simulations",
         [api, jobs](const Request& req) { return post_simulation(*api, jobs->get(), req); });
-  r.add("GET", "/api/v1/jobs/{id}", [jobs](const Request& req) { return get_job(jobs->get(), req, false); });
+  r.add("GET", "/api/v1/jobs/{id}", [api, jobs](const Request& req) { return get_job(api->ctx(), jobs->get(), req, false); });
   r.add("GET", "/api/v1/jobs/{id}/result",
-        [jobs](const Request& req) { return get_job(jobs->get(), req, true); });
+        [api, jobs](const Request& req) { return get_job(api->ctx(), jobs->get(), req, true); });
   r.add("GET", "/api/v1/ranking", [api, jobs](const Request& req) { return get_ranking(api, jobs->get(), req); });
 }
 

@@ -93,9 +93,12 @@ void add_network_routes(Router& router, const ServiceContext& ctx) {
       }
     }
     if (Status st = q.finish(); !st.is_ok()) return problem(st, req);
-    auto out = svc->export_as(fmt);
+    std::string marking;
+    auto out = svc->export_as(fmt, req.who(), &marking);
     if (!out.is_ok()) return problem(out.status(), req);
     Response r;
+    // The classification marking of what the reader got (docs/security.md).
+    r.headers.emplace_back("X-Classification-Marking", marking.substr(marking.find(' ') + 1));
     r.content_type = ct;
     r.body = std::move(out).value();
     return r;

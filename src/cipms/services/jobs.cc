@@ -42,13 +42,15 @@ JobManager::~JobManager() {
   workers_.clear();  // joins
 }
 
-std::string JobManager::submit(std::string kind, JobFunction fn) {
+std::string JobManager::submit(std::string kind, JobFunction fn, std::string owner, bool registry_data) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   auto job = std::make_shared<Job>();
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   job->info.id = buf;
   job->info.kind = std::move(kind);
+  job->info.owner = std::move(owner);
+  job->info.registry_data = registry_data;
   job->info.created_at = clock_->now();
   job->fn = std::move(fn);
   {

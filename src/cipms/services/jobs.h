@@ -41,6 +41,8 @@ struct JobInfo {
   std::optional<TimePoint> started_at, finished_at;
   Status error;                                // non-OK when failed
   std::shared_ptr<const std::string> result;   // set when succeeded
+  std::string owner;       // who submitted it ("" = anyone may read it); others get "no such job"
+  bool registry_data = false;  // its result describes registry facilities (filtered per reader)
 };
 
 // Handed to the running function.
@@ -67,7 +69,7 @@ class JobManager {
   JobManager& operator=(const JobManager&) = delete;
 
   // Queues fn; returns the new job's id (16 hex digits, unguessable).
-  std::string submit(std::string kind, JobFunction fn);
+  std::string submit(std::string kind, JobFunction fn, std::string owner = "", bool registry_data = false);
   std::optional<JobInfo> get(const std::string& id) const;
   // Blocks until the job is finished or forgotten (tests, CLI).
   void wait(const std::string& id) const;

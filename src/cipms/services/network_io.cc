@@ -844,6 +844,8 @@ Result<NetworkSnapshot> parse_network_json(std::string_view text, const Taxonomy
         if (fac) reader.read_facility(v[i], i, p);
         else reader.read_dependency(v[i], i, p);
       }
+    } else if (key == "marking" && v.is_string()) {
+      // The classification marking an export carries (network_service.h): informational.
     } else {
       errs.add("/" + pointer_token(key), "unknown field '" + key + "'", true);
     }

@@ -1,5 +1,9 @@
 #include "cipms/services/network_service.h"
 
+#include <unordered_set>
+
+#include "cipms/storage/security_store.h"
+
 #include <unordered_map>
 
 #include "cipms/services/network_io.h"
@@ -77,6 +81,67 @@ Result<std::string> NetworkService::export_as(ExportFormat format) {
     case ExportFormat::kDependenciesCsv: return dependencies_to_csv(net);
   }
   return Status::invalid("unknown export format");
+}
+
+Result<NetworkSnapshot> NetworkService::snapshot_for(const Principal& who) {
+  CIPMS_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx_.db->session());
+  CIPMS_ASSIGN_OR_RETURN(NetworkSnapshot net, session->load_network());
+  if (who.system) return net;
+  if (!who.can(Permission::kRegistryRead)) return NetworkSnapshot{};
+  const std::string now = format_utc(ctx_.clock->now());
+  std::unordered_set<std::int64_t> granted;
+  if (who.user.valid()) {
+    CIPMS_ASSIGN_OR_RETURN(auto grants, security_store::list_grants(*session, who.user, std::string("facility"),
+                                                                    std::nullopt));
+    for (const Grant& g : grants)
+      if (!g.expires_at || *g.expires_at > now) granted.insert(g.record_id);
+  }
+  NetworkSnapshot out;
+  std::unordered_set<std::string> readable, referable;
+  for (std::size_t i = 0; i < net.facilities.size(); ++i) {
+    Facility f = net.facilities[i];
+    // Scope by organisation code: the snapshot names organisations by code.
+    f.provider = net.provider_codes[i] == who.org_code && !who.org_code.empty() ? std::optional<OrgId>(who.org)
+                                                                                 : std::nullopt;
+    f.authority = net.authority_codes[i] == who.org_code && !who.org_code.empty() ? std::optional<OrgId>(who.org)
+                                                                                   : std::nullopt;
+    bool ok = who.may_read(f, granted.count(f.id.value) > 0);
+    if (ok || f.classification.level == ClassLevel::kGeneral) referable.insert(f.code);
+    if (!ok) continue;
+    readable.insert(f.code);
+    out.facilities.push_back(net.facilities[i]);
+    out.provider_codes.push_back(net.provider_codes[i]);
+    out.authority_codes.push_back(net.authority_codes[i]);
+  }
+  for (auto& d : net.dependencies) {
+    if (!readable.count(d.consumer)) continue;
+    NetworkSnapshot::Dep kept = d;
+    kept.suppliers.clear();
+    for (const auto& s : d.suppliers)
+      if (referable.count(s)) kept.suppliers.push_back(s);
+    if (kept.suppliers.empty()) continue;
+    kept.min_up = std::min<int>(kept.min_up, static_cast<int>(kept.suppliers.size()));
+    out.dependencies.push_back(std::move(kept));
+  }
+  return out;
+}
+
+Result<std::string> NetworkService::export_as(ExportFormat format, const Principal& who, std::string* marking) {
+  CIPMS_ASSIGN_OR_RETURN(NetworkSnapshot net, snapshot_for(who));
+  ClassLevel top = ClassLevel::kGeneral;
+  for (const Facility& f : net.facilities) top = std::max(top, f.classification.level);
+  std::string mark = std::string(class_level_name_zh(top)) + " " + class_level_code(top);
+  if (marking) *marking = mark;
+  std::string text;
+  switch (format) {
+    case ExportFormat::kJson: text = network_to_json(net); break;
+    case ExportFormat::kGeoJson: text = network_to_geojson(net); break;
+    case ExportFormat::kFacilitiesCsv: return facilities_to_csv(net);
+    case ExportFormat::kDependenciesCsv: return dependencies_to_csv(net);
+  }
+  // A top-level member first, so that the marking is what a reader sees at the top.
+  if (!text.empty() && text.front() == '{') text.insert(1, "\"marking\":\"" + mark + "\",");
+  return text;
 }
 
 Result<ImportCounts> NetworkService::load_demo(const DemoOptions& opt) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "cipms/domain/security.h"
 #include "cipms/services/context.h"
 #include "cipms/services/demo.h"
 #include "cipms/storage/store.h"
@@ -29,6 +30,13 @@ class NetworkService {
   // The registry in the exchange model.
   Result<NetworkSnapshot> snapshot();
   Result<std::string> export_as(ExportFormat format);
+  // The part of the registry `who` may read (domain/security.h: scope, clearance, need-to-know);
+  // suppliers it may not read are left out of dependencies unless unclassified (a dependency
+  // left with none is dropped; min_up is capped by what remains). `marking` receives the
+  // classification marking of the export: the highest level in it ("機密 confidential").
+  // JSON and GeoJSON carry it as a top-level "marking" member too.
+  Result<std::string> export_as(ExportFormat format, const Principal& who, std::string* marking);
+  Result<NetworkSnapshot> snapshot_for(const Principal& who);
   // Creates the demo organisations (those missing) and imports the demo network (replace).
   Result<ImportCounts> load_demo(const DemoOptions& opt);
 
