@@ -43,6 +43,10 @@ struct Crud {
   std::function<Result<View>(const Principal&, const Rec&, std::int64_t)> update;
   std::function<Status(const Principal&, Id, std::int64_t)> remove;
   std::function<const Rec&(const View&)> record;
+  // Optional: a read-modify-write in one locked transaction (used for facilities, the hot
+  // record of concurrent edits); without it PATCH re-reads and retries on a lost race.
+  std::function<Result<View>(const Principal&, Id, std::int64_t, const std::function<Result<Rec>(const View&)>&)>
+      patch_locked;
 
   Response get_one(const Request& req) const {
     auto id = path_id(req);
@@ -86,6 +90,17 @@ struct Crud {
     if (auto p = parse_if_match(req, &version)) return *p;
     auto body = parse_json_object(req);
     if (!body.is_ok()) return problem(body.status(), req);
+    if (patch_locked) {
+      auto v = patch_locked(req.who(), Id(*id), version, [&](const View& cur) -> Result<Rec> {
+        Json merged = writable_part(to_json(cur));
+        merged.merge_patch(*body);
+        Rec rec;
+        CIPMS_RETURN_IF_ERROR(read(merged, rec));
+        return rec;
+      });
+      if (!v.is_ok()) return problem(v.status(), req);
+      return record_response(200, to_json(*v), record(*v).version);
+    }
     // With If-Match "*" the client asks for its patch on whatever is stored: when another
     // writer commits between our read and our write, read again and re-apply (a few times).
     const bool any_version = version == kAnyVersion;
@@ -258,7 +273,11 @@ void add_facility_routes(Router& router, const Svc& svc) {
       read_facility,
       [svc](const Principal& who, const Facility& f, std::int64_t v) { return svc->update_facility(who, f, v); },
       [svc](const Principal& who, FacilityId id, std::int64_t v) { return svc->delete_facility(who, id, v); },
-      [](const FacilityView& v) -> const Facility& { return v.facility; }}
+      [](const FacilityView& v) -> const Facility& { return v.facility; },
+      [svc](const Principal& who, FacilityId id, std::int64_t v,
+            const std::function<Result<Facility>(const FacilityView&)>& apply) {
+        return svc->patch_facility(who, id, v, apply);
+      }}
       .add(router, "/api/v1/facilities");
 
   router.add("GET", "/api/v1/facilities/{id}/dependencies", [svc](const Request& req) {

@@ -58,6 +58,7 @@ class PooledSession final : public Session {
   Result<Organisation> update_organisation(const Organisation& o, std::int64_t expected_version, TimePoint now) override { return s_->update_organisation(o, expected_version, now); }
   Status delete_organisation(OrgId id, std::int64_t expected_version) override { return s_->delete_organisation(id, expected_version); }
   Result<Facility> get_facility(FacilityId id) override { return s_->get_facility(id); }
+  Result<Facility> get_facility_for_update(FacilityId id) override { return s_->get_facility_for_update(id); }
   Result<Facility> find_facility_by_code(const std::string& code) override { return s_->find_facility_by_code(code); }
   Result<Page<Facility>> list_facilities(const FacilityFilter& f) override { return s_->list_facilities(f); }
   Result<Facility> create_facility(const Facility& f, TimePoint now) override { return s_->create_facility(f, now); }

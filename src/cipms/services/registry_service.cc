@@ -286,8 +286,8 @@ struct ReadNote {
 };
 
 Result<Facility> readable_facility(Session& s, const Principal& who, FacilityId id, const std::string& now,
-                                   ReadNote* note = nullptr) {
-  CIPMS_ASSIGN_OR_RETURN(Facility f, s.get_facility(id));
+                                   ReadNote* note = nullptr, bool lock = false) {
+  CIPMS_ASSIGN_OR_RETURN(Facility f, lock ? s.get_facility_for_update(id) : s.get_facility(id));
   CIPMS_ASSIGN_OR_RETURN(bool ok, can_read(s, who, f, now));
   if (!ok) {
     if (note)
@@ -507,13 +507,24 @@ Result<FacilityView> RegistryService::create_facility(const Principal& who, cons
 
 Result<FacilityView> RegistryService::update_facility(const Principal& who, const Facility& in,
                                                      std::int64_t expected) {
+  return patch_facility(who, in.id, expected, [&](const FacilityView&) -> Result<Facility> { return in; });
+}
+
+Result<FacilityView> RegistryService::patch_facility(const Principal& who, FacilityId id, std::int64_t expected,
+                                                     const std::function<Result<Facility>(const FacilityView&)>& apply) {
   CIPMS_RETURN_IF_ERROR(need(who, Permission::kRegistryWrite));
   const TimePoint now = ctx_.clock->now();
   return in_transaction<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
-    CIPMS_ASSIGN_OR_RETURN(Facility cur, readable_facility(s, who, in.id, format_utc(now)));
+    // Locked until commit: a concurrent writer waits instead of invalidating our read.
+    CIPMS_ASSIGN_OR_RETURN(Facility cur, readable_facility(s, who, id, format_utc(now), nullptr, /*lock=*/true));
     CIPMS_RETURN_IF_ERROR(writable(who, cur));
+    if (expected == kAnyVersion) expected = cur.version;
+    CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "facility", id.value));
+    CodeCache cache(s, org_codes_.get());
+    CIPMS_ASSIGN_OR_RETURN(FacilityView cur_view, facility_view(cache, cur));
+    CIPMS_ASSIGN_OR_RETURN(Facility in, apply(cur_view));
+    in.id = id;
     CIPMS_RETURN_IF_ERROR(writable(who, in));  // cannot move it out of one's scope either
-    CIPMS_RETURN_IF_ERROR(check_version(cur.version, expected, "facility", in.id.value));
     Facility f = in;
     f.created_at = cur.created_at;
     f.classification = cur.classification;  // changed only by set_facility_classification
@@ -526,7 +537,6 @@ Result<FacilityView> RegistryService::update_facility(const Principal& who, cons
                                        AuditEvent{"facility.update", "facility", std::to_string(f.id.value), "ok",
                                                   updated.code, facility_json(cur), facility_json(updated)},
                                        now));
-    CodeCache cache(s, org_codes_.get());
     return facility_view(cache, std::move(updated));
   });
 }

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,6 +77,12 @@ class RegistryService {
                                                    std::int64_t expected_version);
   Result<FacilityView> create_facility(const Principal& who, const Facility& f);
   Result<FacilityView> update_facility(const Principal& who, const Facility& f, std::int64_t expected_version);
+  // Read-modify-write in one transaction with the row locked: `apply` gets the stored record
+  // and returns the new one (a JSON merge patch, for instance). kAnyVersion = whatever is
+  // stored (If-Match: *), which then never fails on a concurrent writer.
+  static constexpr std::int64_t kAnyVersion = -1;
+  Result<FacilityView> patch_facility(const Principal& who, FacilityId id, std::int64_t expected_version,
+                                      const std::function<Result<Facility>(const FacilityView&)>& apply);
   Status delete_facility(const Principal& who, FacilityId id, std::int64_t expected_version);
 
   // --- core functions (kNotFound when the facility does not exist) ---

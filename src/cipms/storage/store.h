@@ -122,6 +122,9 @@ class Session {
 
   // --- facilities ---
   virtual Result<Facility> get_facility(FacilityId id) = 0;
+  // The same, and inside an open transaction the row stays locked against other writers until
+  // commit (PostgreSQL: FOR NO KEY UPDATE; SQLite's write transactions are exclusive anyway).
+  virtual Result<Facility> get_facility_for_update(FacilityId id) { return get_facility(id); }
   virtual Result<Facility> find_facility_by_code(const std::string& code) = 0;
   virtual Result<Page<Facility>> list_facilities(const FacilityFilter& f) = 0;
   virtual Result<Facility> create_facility(const Facility& f, TimePoint now) = 0;

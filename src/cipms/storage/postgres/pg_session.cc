@@ -518,12 +518,18 @@ Status PgSession::delete_organisation(OrgId id, std::int64_t expected_version) {
 
 // --- facilities -----------------------------------------------------------------------------
 
-Result<Facility> PgSession::get_facility(FacilityId id) {
+Result<Facility> PgSession::get_facility(FacilityId id) { return read_facility(id, false); }
+
+// Inside a transaction, FOR NO KEY UPDATE holds the row until commit: a read-modify-write
+// (PATCH with If-Match *) then never loses the race to a concurrent writer under READ COMMITTED.
+Result<Facility> PgSession::get_facility_for_update(FacilityId id) { return read_facility(id, in_tx_); }
+
+Result<Facility> PgSession::read_facility(FacilityId id, bool lock) {
   std::optional<Facility> out;
   CIPMS_RETURN_IF_ERROR(guarded([&] {
     Params p;
     std::string q = std::string("SELECT ") + kFacilityCols + " FROM facilities WHERE id = " +
-                    p.add(static_cast<long long>(id.value));
+                    p.add(static_cast<long long>(id.value)) + (lock ? " FOR NO KEY UPDATE" : "");
     Res r = c_->query(q, p);
     if (r.rows()) out = facility_row(r, 0);
     return Status::ok();

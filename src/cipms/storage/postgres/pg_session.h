@@ -48,6 +48,7 @@ class PgSession final : public Session {
   Status delete_organisation(OrgId id, std::int64_t expected_version) override;
 
   Result<Facility> get_facility(FacilityId id) override;
+  Result<Facility> get_facility_for_update(FacilityId id) override;
   Result<Facility> find_facility_by_code(const std::string& code) override;
   Result<Page<Facility>> list_facilities(const FacilityFilter& f) override;
   Result<Facility> create_facility(const Facility& f, TimePoint now) override;
@@ -78,6 +79,7 @@ class PgSession final : public Session {
   Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlValue>& params) override;
 
  private:
+  Result<Facility> read_facility(FacilityId id, bool lock);
   Status write(const std::function<Status()>& fn);
   Status guarded(const std::function<Status()>& fn);
   void bump_revision(std::int64_t rows);
