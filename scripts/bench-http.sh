@@ -27,6 +27,7 @@ command -v wrk >/dev/null || { echo "bench-http: wrk is missing (scripts/install
 TMP="$(mktemp -d /tmp/cipms-bench-http-XXXXXX)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 URL="http://127.0.0.1:$PORT"
+export CIPMS_DEMO_PASSWORD="${CIPMS_DEMO_PASSWORD:-bench-password-2026}"
 "$CIPMS" serve --db "${CIPMS_BENCH_DB:-$TMP/demo.db}" --listen "127.0.0.1:$PORT" --demo --threads "$SERVER_THREADS" 2>"$TMP/server.log" &
 SERVER_PID=$!
 cleanup() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$TMP"; }
@@ -37,14 +38,22 @@ for _ in $(seq 1 600); do
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/server.log" >&2; exit 1; }
   sleep 0.1
 done
-MAX_ID="$(curl -fsS "$URL/api/v1/facilities?limit=1&sort=-code" -o /dev/null -w '%header{x-total-count}' 2>/dev/null || true)"
-[ -n "$MAX_ID" ] || MAX_ID="$(curl -fsS "$URL/api/v1/facilities?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+# Every API call needs an identity: an API token of the demo OHS officer (whole registry, writes).
+CSRF="$(curl -fsS -c "$TMP/jar" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"ohs\",\"password\":\"$CIPMS_DEMO_PASSWORD\"}" "$URL/api/v1/auth/login" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')"
+TOKEN="$(curl -fsS -b "$TMP/jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" \
+  -d '{"name":"bench-http","expires_in_days":1}' "$URL/api/v1/auth/tokens" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')"
+AUTH="Authorization: Bearer $TOKEN"
+MAX_ID="$(curl -fsS -H "$AUTH" "$URL/api/v1/facilities?limit=1&sort=-code" -o /dev/null -w '%header{x-total-count}' 2>/dev/null || true)"
+[ -n "$MAX_ID" ] || MAX_ID="$(curl -fsS -H "$AUTH" "$URL/api/v1/facilities?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
 PER_CONN="$(python3 -c "print($RATE / $CONNS)")"
 echo "bench-http: $MAX_ID facilities, $RATE req/s offered over $CONNS connections, $DURATION each, server threads $SERVER_THREADS, load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # Warm-up (page cache, SQLite statement caches), not reported.
-wrk -t"$THREADS" -c"$CONNS" -d3s -s "$ROOT/bench/http/facility_get.lua" "$URL" -- "$PER_CONN" "$MAX_ID" >/dev/null
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_get.lua" "$URL" -- "$PER_CONN" "$MAX_ID" | grep '^{'
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_list.lua" "$URL" -- "$PER_CONN" | grep '^{'
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_write.lua" "$URL" -- "$PER_CONN" "$MAX_ID" | grep '^{'
-echo "bench-http: $(curl -fsS "$URL/api/v1/facilities?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])') facilities after the write mix" >&2
+wrk -H "$AUTH" -t"$THREADS" -c"$CONNS" -d3s -s "$ROOT/bench/http/facility_get.lua" "$URL" -- "$PER_CONN" "$MAX_ID" >/dev/null
+wrk -H "$AUTH" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_get.lua" "$URL" -- "$PER_CONN" "$MAX_ID" | grep '^{'
+wrk -H "$AUTH" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_list.lua" "$URL" -- "$PER_CONN" | grep '^{'
+wrk -H "$AUTH" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/http/facility_write.lua" "$URL" -- "$PER_CONN" "$MAX_ID" | grep '^{'
+echo "bench-http: $(curl -fsS -H "$AUTH" "$URL/api/v1/facilities?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])') facilities after the write mix" >&2

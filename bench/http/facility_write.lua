@@ -9,6 +9,8 @@ local rate, max_id
 local counter = 0
 local prefix
 local threads = {}
+local json_headers = {["Content-Type"] = "application/json"}
+local patch_headers = {["Content-Type"] = "application/merge-patch+json", ["If-Match"] = "*"}
 local next_tid = 0
 
 function setup(thread)
@@ -22,12 +24,13 @@ function init(args)
   max_id = tonumber(args[2]) or 3000
   math.randomseed(os.time() + math.floor(os.clock() * 1e6) + (tid or 0))
   prefix = string.format("WB%d-%d-", os.time() % 100000, tid or 0)
+  -- The Authorization header given with -H (scripts/bench-http.sh) on the writes too.
+  for k, v in pairs(wrk.headers) do
+    if k ~= "Host" then json_headers[k] = v; patch_headers[k] = v end
+  end
 end
 
 function delay() return common.delay_ms(rate) end
-
-local json_headers = {["Content-Type"] = "application/json"}
-local patch_headers = {["Content-Type"] = "application/merge-patch+json", ["If-Match"] = "*"}
 
 function request()
   local r = math.random()
