@@ -60,7 +60,7 @@ const page = await context.newPage()
 const consoleErrors = []
 // A 401 from /auth/me on a page load without a session, or a 401/403/429 the test provokes, is
 // expected: the browser logs failed requests as console errors.
-const EXPECTED = /status of (401|403|429)/
+const EXPECTED = /status of (401|403|422|429)/
 const watchConsole = (p) => {
   p.on('console', (m) => m.type() === 'error' && !EXPECTED.test(m.text()) && consoleErrors.push(m.text()))
   p.on('pageerror', (e) => consoleErrors.push(String(e)))
@@ -145,7 +145,7 @@ async function test(name, fn, { needsSim = false } = {}) {
     console.log(`PASS ${name} (${Date.now() - t0} ms)`)
   } catch (e) {
     results.push([name, false])
-    console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`)
+    console.log(`FAIL ${name}: ${process.env.E2E_VERBOSE ? e.message : e.message.split("\n")[0]}`)
     await shot(`FAILED-${name.replace(/\W+/g, '_')}`).catch(() => {})
   }
 }
@@ -612,6 +612,134 @@ await test('keyboard: skip link, labelled inputs', async () => {
       .map((el) => el.outerHTML.slice(0, 200)),
   )
   assert(unlabeled.length === 0, `inputs without a label: ${unlabeled.join(' | ')}`)
+})
+
+await test('survey workflow: tpc fills and submits, energy accepts and proposes, ohs finalises, the national CI list shows the grade', async () => {
+  // A round of this year (the demo opens none): ohs opens it through the API.
+  const year = new Date().getFullYear()
+  const rounds = await api('/api/v1/survey-rounds')
+  if (!rounds.body.items.some((r) => r.year === year)) {
+    const r = await api('/api/v1/survey-rounds', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ year, title: `${year} 年度盤點`, opens_on: `${year}-01-01`, deadline: `${year}-12-31` }) })
+    assert(r.status === 201, `open round: HTTP ${r.status} ${JSON.stringify(r.body)}`)
+  }
+  // A TPC electricity facility without a survey (MOEA-EA is its competent authority).
+  const tapi = apiAs(await signInApi('tpc'))
+  const todo = await tapi(`/api/v1/survey-rounds/${year}/overdue?limit=100`)
+  const board = await tapi(`/api/v1/survey-rounds/${year}/surveys?limit=1000`)
+  const started = new Set((board.body.items ?? []).map((s) => s.facility.id))
+  const fac = todo.body.items.find((f) => f.subsector === 'electricity' && !started.has(f.id) && f.id !== target.id)
+  assert(fac, 'no TPC electricity facility without a survey')
+  const tp = await freshPage()
+  let surveyId
+  try {
+    await tp.goto(BASE + '/surveys')
+    await signInUi(tp, 'tpc')
+    await tp.waitForURL(/\/surveys$/)
+    await tp.waitForSelector('[data-test=nav-surveys]')
+    assert((await tp.$('[data-test=nav-surveys]')) !== null && (await tp.$('[data-test=nav-review]')) === null, 'tpc menu: surveys yes, review no')
+    await tp.waitForSelector(`[data-test="start-${fac.code}"]`)
+    await shot('30-my-surveys', tp)
+    await tp.click(`[data-test="start-${fac.code}"]`)
+    await tp.waitForURL(/\/surveys\/\d+$/)
+    surveyId = Number(tp.url().split('/').pop())
+    await tp.waitForSelector('[data-test=survey-title]')
+    // Submitting the empty survey: every problem, beside its field, in zh-TW.
+    await tp.click('[data-test=submit]')
+    await tp.locator('[data-test=problems]').waitFor()
+    assert((await tp.textContent('[data-test=err-core_functions]')).includes('請至少列出一項核心功能'), 'no message at the core functions')
+    const ev = tp.locator('[data-ptr="/self_assessment/population/evidence"] .el-form-item__error')
+    await ev.waitFor()
+    assert((await ev.textContent()).includes('佐證'), `evidence message: ${await ev.textContent()}`)
+    await tp.waitForTimeout(300)
+    await shot('31-survey-validation', tp)
+    // 1. core functions
+    await tp.click('[data-test=add-cf]')
+    await tp.fill('input[data-test=cf-0-name]', '區域配電')
+    await tp.fill('input[data-test=cf-0-mtpd]', '12')
+    await tp.fill('input[data-test=cf-0-continuity]', '備援變壓器與移動式變電設備')
+    await tp.click('[data-test=save-core_functions]')
+    await tp.waitForFunction(() => /核心功能/.test(document.querySelector('[data-test=notice]')?.textContent ?? ''))
+    // 2. backup plan of every external resource
+    const n = await tp.locator('input[data-test^=ext-][data-test$=-plan]').count()
+    for (let i = 0; i < n; i++) await tp.fill(`input[data-test=ext-${i}-plan]`, '緊急發電機與替代線路')
+    // 3. an ICT asset that stops a core function and cannot be replaced: a CII asset
+    await tp.click('[data-test=add-asset-ict]')
+    await tp.fill('input[data-test=asset-0-name]', '變電所自動化系統')
+    await tp.fill('input[data-test=asset-0-plan]', '人工操作')
+    await tp.fill('input[data-test=asset-0-hours]', '8')
+    await tp.click('[data-test=asset-0-stops] label:has-text("是")')
+    await tp.click('[data-test=asset-0-replaceable] label:has-text("否")')
+    await tp.locator('[data-test=asset-0-cii]').waitFor()
+    // 4. self-assessment
+    for (const c of ['population', 'government', 'economic', 'morale']) {
+      await tp.click(`[data-test=crit-${c}-score] label:has-text("3")`)
+      await tp.fill(`textarea[data-test=crit-${c}-evidence]`, '依服務人口與停電影響範圍估計')
+    }
+    await tp.click('[data-test=crit-government-categories] label:has-text("維生與運輸機能")')
+    await tp.evaluate(() => document.querySelector('[data-test=asset-0]')?.scrollIntoView({ block: 'center' }))
+    await tp.waitForTimeout(300)
+    await shot('32-survey-form', tp)
+    await tp.click('[data-test=submit]')
+    await tp.waitForSelector('[data-test=state-tag][data-state=submitted]')
+    assert((await tp.$('[data-test=problems]')) === null, 'problems left after submitting')
+    assert(await tp.$('[data-test=holds-cii]'), 'the facility is not shown as holding CII')
+    await shot('33-survey-submitted', tp)
+  } finally {
+    await tp.context().close()
+  }
+  // The competent authority: the queue, accept, the proposal with the engine's rank beside it.
+  const ep = await freshPage()
+  try {
+    await ep.goto(BASE + '/review')
+    await signInUi(ep, 'energy')
+    await ep.waitForURL(/\/review$/)
+    await ep.waitForSelector(`[data-test="review-${fac.code}"]`)
+    await shot('34-review-queue', ep)
+    await ep.click(`[data-test="review-${fac.code}"]`)
+    await ep.waitForURL(new RegExp(`/review/${surveyId}$`))
+    await ep.waitForSelector('[data-test=ds-rank]')
+    assert(/\d+ \/ \d+/.test(await ep.textContent('[data-test=ds-rank]')), 'no engine rank')
+    await ep.click('[data-test=accept]')
+    await ep.waitForSelector('[data-test=state-tag][data-state=accepted]')
+    await ep.waitForSelector('[data-test=propose-form]')
+    // Without a grade and reasons: the messages beside the fields.
+    await ep.click('[data-test=propose]')
+    await ep.locator('[data-test=propose-form] .el-form-item__error').first().waitFor()
+    await ep.click('[data-test=proposal-grade] label:has-text("第二級")')
+    await ep.fill('[data-test=proposal-reasons]', '服務人口逾二萬，失效影響彰化縣區域供電')
+    await ep.fill('input[data-test=consult-0-with]', '彰化縣政府')
+    await ep.fill('#consult-0-date', `${year}-03-15`)
+    await ep.keyboard.press('Enter')
+    await ep.fill('textarea[data-test=consult-0-summary]', '縣府同意列為第二級')
+    await ep.waitForTimeout(300)
+    await shot('35-proposal', ep)
+    await ep.click('[data-test=propose]')
+    await ep.waitForSelector('[data-test=state-tag][data-state=proposed]')
+  } finally {
+    await ep.context().close()
+  }
+  // OHS: the joint review, an opinion, finalise.
+  await page.goto(BASE + '/joint-review')
+  await page.waitForSelector(`[data-test=login-form], [data-test="review-${fac.code}"]`)
+  if (page.url().includes('/login')) await signInUi(page, 'ohs')
+  await page.waitForSelector(`[data-test="review-${fac.code}"]`)
+  await page.click(`[data-test="review-${fac.code}"]`)
+  await page.waitForSelector('[data-test=opinion-form]')
+  await page.fill('[data-test=opinion-text]', '同意主管機關建議')
+  await page.click('[data-test=add-opinion]')
+  await page.waitForSelector('[data-test=state-tag][data-state=under_review]')
+  await page.waitForSelector('[data-test=finalise-form]')
+  await shot('36-joint-review')
+  await page.click('[data-test=finalise]')
+  await page.waitForSelector('[data-test=state-tag][data-state=finalised]')
+  // The national CI list.
+  await page.goto(BASE + '/national-ci')
+  await page.waitForSelector(`[data-test="national-${fac.code}"]`)
+  assert((await page.textContent(`[data-test="national-grade-${fac.code}"]`)).includes('第二級'), 'the national list lacks the grade')
+  await shot('37-national-ci')
+  await page.goto(BASE + '/completion')
+  await page.waitForSelector('[data-test=completion] .el-table__row')
+  await shot('38-completion')
 })
 
 await test('sign out returns to the sign-in page', async () => {
