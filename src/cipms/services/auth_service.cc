@@ -100,22 +100,6 @@ nlohmann::json user_json(const User& u) {
           {"version", u.version}};
 }
 
-template <typename T, typename Fn>
-Result<T> in_tx(const ServiceContext& ctx, Fn&& fn) {
-  auto s = ctx.db->session();
-  if (!s.is_ok()) return s.status();
-  std::optional<T> out;
-  Status st = (*s)->transact([&]() -> Status {
-    Result<T> r = fn(**s);
-    if (!r.is_ok()) return r.status();
-    out = std::move(r).value();
-    return Status::ok();
-  });
-  if (!st.is_ok()) return st;
-  return std::move(*out);
-}
-
-struct Unit {};
 
 }  // namespace
 
@@ -324,7 +308,7 @@ Result<Principal> AuthService::authenticate_token(const std::string& secret) {
 }
 
 Status AuthService::logout(const Principal& who, const std::string& secret) {
-  return in_tx<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
+  return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_RETURN_IF_ERROR(security_store::delete_session(s, sha256_hex(secret)));
            CIPMS_RETURN_IF_ERROR(audit_append(s, who, AuditEvent{"auth.logout", "user", who.username}, ctx_.clock->now()));
            return Unit{};
@@ -333,7 +317,7 @@ Status AuthService::logout(const Principal& who, const std::string& secret) {
 }
 
 Result<std::int64_t> AuthService::logout_all(const Principal& who) {
-  return in_tx<std::int64_t>(ctx_, [&](Session& s) -> Result<std::int64_t> {
+  return in_transaction<std::int64_t>(ctx_, [&](Session& s) -> Result<std::int64_t> {
     CIPMS_ASSIGN_OR_RETURN(auto n, security_store::delete_sessions_of(s, who.user));
     CIPMS_RETURN_IF_ERROR(audit_append(s, who,
                                        AuditEvent{"auth.logout_all", "user", who.username, "ok",
@@ -346,7 +330,7 @@ Result<std::int64_t> AuthService::logout_all(const Principal& who) {
 Status AuthService::change_password(const Principal& who, const std::string& current, const std::string& next) {
   auto errs = check_password(next, cfg_.min_password_length);
   if (!errs.empty()) return Status::unprocessable("the new password is not acceptable", errs);
-  return in_tx<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
+  return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_ASSIGN_OR_RETURN(User u, security_store::get_user(s, who.user));
            if (!verify_password(u.password_hash, current))
              return Status::unprocessable("the current password is wrong", {{"/current_password", "wrong password"}});
@@ -368,7 +352,7 @@ Result<User> AuthService::me(const Principal& who) {
 }
 
 Result<TotpSetup> AuthService::totp_setup(const Principal& who) {
-  return in_tx<TotpSetup>(ctx_, [&](Session& s) -> Result<TotpSetup> {
+  return in_transaction<TotpSetup>(ctx_, [&](Session& s) -> Result<TotpSetup> {
     CIPMS_ASSIGN_OR_RETURN(User u, security_store::get_user(s, who.user));
     if (u.totp_enabled) return Status::conflict("two-factor sign-in is already on; turn it off first");
     unsigned char raw[20];
@@ -392,7 +376,7 @@ Result<TotpSetup> AuthService::totp_setup(const Principal& who) {
 }
 
 Result<std::vector<std::string>> AuthService::totp_enable(const Principal& who, const std::string& code) {
-  return in_tx<std::vector<std::string>>(ctx_, [&](Session& s) -> Result<std::vector<std::string>> {
+  return in_transaction<std::vector<std::string>>(ctx_, [&](Session& s) -> Result<std::vector<std::string>> {
     CIPMS_ASSIGN_OR_RETURN(User u, security_store::get_user(s, who.user));
     if (u.totp_enabled) return Status::conflict("two-factor sign-in is already on");
     if (!u.totp_secret) return Status::conflict("set two-factor sign-in up first (POST /api/v1/auth/totp/setup)");
@@ -415,7 +399,7 @@ Result<std::vector<std::string>> AuthService::totp_enable(const Principal& who, 
 }
 
 Status AuthService::totp_disable(const Principal& who, const std::string& password) {
-  return in_tx<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
+  return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_ASSIGN_OR_RETURN(User u, security_store::get_user(s, who.user));
            if (!verify_password(u.password_hash, password))
              return Status::unprocessable("the password is wrong", {{"/password", "wrong password"}});
@@ -441,7 +425,7 @@ Result<std::pair<ApiToken, std::string>> AuthService::create_token(const Princip
                       std::string("your role does not hold ") + permission_code(t.scopes[i])});
   if (who.via == "token") errs.push_back({"", "API tokens cannot create tokens; sign in"});
   if (!errs.empty()) return Status::unprocessable("the token request is not valid", errs);
-  return in_tx<std::pair<ApiToken, std::string>>(ctx_, [&](Session& s) -> Result<std::pair<ApiToken, std::string>> {
+  return in_transaction<std::pair<ApiToken, std::string>>(ctx_, [&](Session& s) -> Result<std::pair<ApiToken, std::string>> {
     const auto now = ctx_.clock->now();
     std::string secret = "cipms_" + random_token(32);
     ApiToken rec;
@@ -470,7 +454,7 @@ Result<std::vector<ApiToken>> AuthService::list_tokens(const Principal& who) {
 }
 
 Status AuthService::revoke_token(const Principal& who, std::int64_t id) {
-  return in_tx<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
+  return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            const auto now = ctx_.clock->now();
            CIPMS_RETURN_IF_ERROR(security_store::revoke_token(s, who.user, id, format_utc(now)));
            CIPMS_RETURN_IF_ERROR(
@@ -494,7 +478,7 @@ Result<User> AuthService::create_user(const Principal& who, const NewUser& n) {
   if (n.email.size() > 200 || (!n.email.empty() && n.email.find('@') == std::string::npos))
     errs.push_back({"/email", "not an e-mail address"});
   for (auto& e : check_password(n.password, cfg_.min_password_length)) errs.push_back(e);
-  return in_tx<User>(ctx_, [&](Session& s) -> Result<User> {
+  return in_transaction<User>(ctx_, [&](Session& s) -> Result<User> {
     auto org = s.find_organisation_by_code(n.org_code);
     if (!org.is_ok()) {
       if (org.status().code() != Code::kNotFound) return org.status();
@@ -542,7 +526,7 @@ Result<User> AuthService::get_user(const Principal& who, UserId id) {
 Result<User> AuthService::update_user(const Principal& who, UserId id, const UserPatch& p,
                                       std::int64_t expected_version) {
   CIPMS_RETURN_IF_ERROR(need(who, Permission::kUserManage));
-  return in_tx<User>(ctx_, [&](Session& s) -> Result<User> {
+  return in_transaction<User>(ctx_, [&](Session& s) -> Result<User> {
     CIPMS_ASSIGN_OR_RETURN(User u, security_store::get_user(s, id));
     User before = u;
     std::vector<FieldError> errs;
@@ -601,7 +585,7 @@ Result<Grant> AuthService::create_grant(const Principal& who, const Grant& g) {
     if (!parse_utc(*g.expires_at, &t)) errs.push_back({"/expires_at", "must be UTC ISO 8601 (2027-01-31T00:00:00Z)"});
     else if (*g.expires_at <= now_s) errs.push_back({"/expires_at", "must be in the future"});
   }
-  return in_tx<Grant>(ctx_, [&](Session& s) -> Result<Grant> {
+  return in_transaction<Grant>(ctx_, [&](Session& s) -> Result<Grant> {
     auto u = security_store::get_user(s, g.user);
     if (!u.is_ok()) {
       if (u.status().code() != Code::kNotFound) return u.status();
@@ -641,7 +625,7 @@ Result<std::vector<Grant>> AuthService::list_grants(const Principal& who, std::o
 
 Status AuthService::delete_grant(const Principal& who, std::int64_t id) {
   CIPMS_RETURN_IF_ERROR(need(who, Permission::kGrantManage));
-  return in_tx<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
+  return in_transaction<Unit>(ctx_, [&](Session& s) -> Result<Unit> {
            CIPMS_ASSIGN_OR_RETURN(Grant g, security_store::get_grant(s, id));
            CIPMS_RETURN_IF_ERROR(security_store::delete_grant(s, id));
            CIPMS_RETURN_IF_ERROR(audit_append(s, who,

@@ -41,33 +41,6 @@ RegistryService::RegistryService(ServiceContext ctx)
 
 namespace {
 
-// Runs fn with a fresh session inside one transaction.
-template <typename T, typename Fn>
-Result<T> in_transaction(const ServiceContext& ctx, Fn&& fn) {
-  auto s = ctx.db->session();
-  if (!s.is_ok()) return s.status();
-  Session& session = **s;
-  std::optional<T> out;
-  Status st = session.transact([&]() -> Status {
-    Result<T> r = fn(session);
-    if (!r.is_ok()) return r.status();
-    out = std::move(r).value();
-    return Status::ok();
-  });
-  if (!st.is_ok()) return st;
-  return std::move(*out);
-}
-
-// Reads need no transaction; one session is enough.
-template <typename T, typename Fn>
-Result<T> with_session(const ServiceContext& ctx, Fn&& fn) {
-  auto s = ctx.db->session();
-  if (!s.is_ok()) return s.status();
-  return fn(**s);
-}
-
-struct Unit {};
-
 Status check_version(std::int64_t stored, std::int64_t expected, const char* what, std::int64_t id) {
   if (stored != expected)
     return Status::precondition_failed(std::string(what) + " " + std::to_string(id) + " is at version " +

@@ -39,31 +39,6 @@ SurveyService::SurveyService(ServiceContext ctx)
 
 namespace {
 
-struct Unit {};
-
-template <typename T, typename Fn>
-Result<T> in_transaction(const ServiceContext& ctx, Fn&& fn) {
-  auto s = ctx.db->session();
-  if (!s.is_ok()) return s.status();
-  Session& session = **s;
-  std::optional<T> out;
-  Status st = session.transact([&]() -> Status {
-    Result<T> r = fn(session);
-    if (!r.is_ok()) return r.status();
-    out = std::move(r).value();
-    return Status::ok();
-  });
-  if (!st.is_ok()) return st;
-  return std::move(*out);
-}
-
-template <typename T, typename Fn>
-Result<T> with_session(const ServiceContext& ctx, Fn&& fn) {
-  auto s = ctx.db->session();
-  if (!s.is_ok()) return s.status();
-  return fn(**s);
-}
-
 Status denied(const std::string& what) { return Status(Code::kPermissionDenied, what); }
 
 Status unprocessable(const std::string& what, std::vector<FieldError> errs) {
