@@ -5,6 +5,8 @@
 // hands out, at the manual clock's time) and recovery codes, API tokens (scopes, expiry,
 // revocation), user administration — and the audit entry each of these leaves.
 #include <gtest/gtest.h>
+
+#include <thread>
 #include <liboath/oath.h>
 
 #include <algorithm>
@@ -744,6 +746,34 @@ TEST_P(AuthServiceTest, ADeactivatedUsersSessionsAndTokensStopWorking) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::ValuesIn(backends()),
                          [](const ::testing::TestParamInfo<Backend>& i) { return i.param.name; });
+
+}  // namespace
+}  // namespace cipms
+
+namespace cipms {
+namespace {
+
+TEST_P(AuthServiceTest, AnAdministratorCannotTakeOverAnAccountClearedAboveItself) {
+  Principal admin = principal("admin");  // cleared 密 (official)
+  auto users = auth_->list_users(admin, UserFilter{});
+  ASSERT_TRUE(users.is_ok());
+  auto ohs = std::find_if(users->items.begin(), users->items.end(), [](const User& u) { return u.username == "ohs"; });
+  ASSERT_NE(ohs, users->items.end());
+  UserPatch reset;
+  reset.password = "taken-over-password-1";
+  auto r = auth_->update_user(admin, ohs->id, reset, ohs->version);
+  EXPECT_EQ(r.status().code(), Code::kPermissionDenied) << r.status().to_string();
+  EXPECT_TRUE(login("ohs").is_ok());  // the old password still works
+  EXPECT_FALSE(login("ohs", "taken-over-password-1").is_ok());
+}
+
+TEST_P(AuthServiceTest, ConcurrentWrongPasswordsAllCountTowardsTheLockout) {
+  // Five wrong guesses at once from different sessions: the count is kept in the database.
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 5; ++i) ts.emplace_back([&] { (void)login("tpc", "wrong-password-x"); });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(login("tpc").status().code(), Code::kTooManyRequests);
+}
 
 }  // namespace
 }  // namespace cipms

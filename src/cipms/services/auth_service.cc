@@ -196,13 +196,9 @@ Result<LoginResult> AuthService::login(const LoginRequest& r) {
                 "account locked", u.id);
   if (!verify_password(u.password_hash, r.password) || !u.active) {
     limiter_->fail(r.remote, now);
-    int failed = u.failed_logins + 1;
-    std::optional<std::string> lock;
-    if (failed >= cfg_.max_failed_logins) {
-      lock = format_utc(now + cfg_.lockout);
-      failed = 0;
-    }
-    CIPMS_RETURN_IF_ERROR(security_store::set_login_state(session, u.id, failed, lock));
+    CIPMS_ASSIGN_OR_RETURN(std::optional<std::string> lock,
+                           security_store::record_failed_login(session, u.id, cfg_.max_failed_logins,
+                                                               format_utc(now + cfg_.lockout)));
     return deny(unauthenticated("wrong user name or password"),
                 !u.active ? "inactive account" : lock ? "wrong password; account locked until " + *lock : "wrong password",
                 u.id);
@@ -222,17 +218,21 @@ Result<LoginResult> AuthService::login(const LoginRequest& r) {
       bool missing = !r.totp && !r.recovery_code;
       if (!missing) {
         limiter_->fail(r.remote, now);
-        int failed = u.failed_logins + 1;
-        std::optional<std::string> lock;
-        if (failed >= cfg_.max_failed_logins) lock = format_utc(now + cfg_.lockout), failed = 0;
-        CIPMS_RETURN_IF_ERROR(security_store::set_login_state(session, u.id, failed, lock));
+        CIPMS_RETURN_IF_ERROR(security_store::record_failed_login(session, u.id, cfg_.max_failed_logins,
+                                                                  format_utc(now + cfg_.lockout))
+                                  .status());
       }
       return deny(unauthenticated(missing ? "this account needs a one-time code from its authenticator app"
                                           : "the one-time code is wrong or expired",
                                   {{"/totp", missing ? "required" : "wrong or expired"}}),
                   missing ? "one-time code required" : "wrong one-time code", u.id);
     }
-    if (!used_hash.empty()) CIPMS_RETURN_IF_ERROR(security_store::use_recovery_code(session, u.id, used_hash, now_s));
+    if (!used_hash.empty()) {
+      CIPMS_ASSIGN_OR_RETURN(bool fresh, security_store::use_recovery_code(session, u.id, used_hash, now_s));
+      if (!fresh)  // another sign-in used the same code a moment ago
+        return deny(unauthenticated("the one-time code is wrong or expired", {{"/totp", "wrong or expired"}}),
+                    "recovery code used twice", u.id);
+    }
   }
 
   LoginResult out;
@@ -528,6 +528,11 @@ Result<User> AuthService::update_user(const Principal& who, UserId id, const Use
   CIPMS_RETURN_IF_ERROR(need(who, Permission::kUserManage));
   return in_transaction<User>(ctx_, [&](Session& s) -> Result<User> {
     CIPMS_ASSIGN_OR_RETURN(User u, security_store::get_user(s, id));
+    // An administrator cleared lower than the account must not be able to take it over
+    // (a password reset, or lowering its clearance to fit).
+    if (!who.system && u.clearance > who.clearance)
+      return Status(Code::kPermissionDenied, "user " + u.username + " is cleared above you (" +
+                                                 class_level_name_zh(u.clearance) + "); ask someone cleared as high");
     User before = u;
     std::vector<FieldError> errs;
     if (p.display_name) {

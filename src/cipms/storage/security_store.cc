@@ -174,6 +174,15 @@ Status set_login_state(Session& s, UserId id, int failed_logins, const std::opti
       .status();
 }
 
+Result<std::optional<std::string>> record_failed_login(Session& s, UserId id, int max, const std::string& lock_until) {
+  CIPMS_ASSIGN_OR_RETURN(auto rows, s.query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? "
+                                            "RETURNING failed_logins",
+                                            {id.value}));
+  if (rows.empty() || rows[0].i64(0) < max) return std::optional<std::string>();
+  CIPMS_RETURN_IF_ERROR(set_login_state(s, id, 0, lock_until));
+  return std::optional<std::string>(lock_until);
+}
+
 Result<std::int64_t> count_users(Session& s) {
   CIPMS_ASSIGN_OR_RETURN(auto rows, s.query("SELECT COUNT(*) FROM users"));
   return rows.at(0).i64(0);
@@ -267,9 +276,11 @@ Result<std::vector<std::string>> unused_recovery_codes(Session& s, UserId user) 
   return out;
 }
 
-Status use_recovery_code(Session& s, UserId user, const std::string& hash, const std::string& now) {
-  return s.execute("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ?", {now, user.value, hash})
-      .status();
+Result<bool> use_recovery_code(Session& s, UserId user, const std::string& hash, const std::string& now) {
+  CIPMS_ASSIGN_OR_RETURN(auto n, s.execute("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? "
+                                           "AND used_at IS NULL",
+                                           {now, user.value, hash}));
+  return n == 1;
 }
 
 Result<Grant> create_grant(Session& s, const Grant& g) {

@@ -80,6 +80,9 @@ Result<User> update_user(Session& s, const User& u, std::int64_t expected_versio
 // Failed-login bookkeeping without a version bump (so it never races an admin's edit).
 Status set_login_state(Session& s, UserId id, int failed_logins, const std::optional<std::string>& locked_until);
 Result<std::int64_t> count_users(Session& s);
+// One more failed sign-in, counted in the database (concurrent guesses all count); at `max`
+// the account locks until `lock_until` and the count starts again. Returns the lock, if set.
+Result<std::optional<std::string>> record_failed_login(Session& s, UserId id, int max, const std::string& lock_until);
 
 // --- browser sessions ---
 Status create_session(Session& s, const UserSession& us);
@@ -101,7 +104,8 @@ Status touch_token(Session& s, std::int64_t id, const std::string& now);
 Status replace_recovery_codes(Session& s, UserId user, const std::vector<std::string>& hashes);
 // Unused codes: (hash) in insertion order.
 Result<std::vector<std::string>> unused_recovery_codes(Session& s, UserId user);
-Status use_recovery_code(Session& s, UserId user, const std::string& hash, const std::string& now);
+// Marks the code used; false when it was used already (two sign-ins racing with one code).
+Result<bool> use_recovery_code(Session& s, UserId user, const std::string& hash, const std::string& now);
 
 // --- need-to-know grants ---
 Result<Grant> create_grant(Session& s, const Grant& g);
