@@ -306,6 +306,7 @@ TEST_F(ApiAuth, OversizedOrMalformedLoginBodiesAreRefusedAndGiveNoSession) {
   auto huge = c->post_json("/api/v1/auth/login", big);
   EXPECT_EQ(huge.status, 413) << huge.body.substr(0, 300);
   EXPECT_TRUE(huge.header("set-cookie").empty());
+  expect_audited(huge, "auth.login", "failed");
   for (const std::string& body :
        {std::string("not json"), std::string("[]"), std::string("{\"username\":\"ohs\""), std::string("{}"),
         std::string(R"({"username":"ohs"})"), std::string(R"({"username":1,"password":"x"})"),
@@ -315,6 +316,7 @@ TEST_F(ApiAuth, OversizedOrMalformedLoginBodiesAreRefusedAndGiveNoSession) {
     EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
     EXPECT_TRUE(r.header("set-cookie").empty()) << body;
     EXPECT_EQ(r.json().count("csrf_token"), 0u);
+    expect_audited(r, "auth.login", "failed");
   }
   // Well-formed but absurd credentials are a failed sign-in, audited.
   auto long_name = c->login(std::string(300, 'u'), "whatever-password");

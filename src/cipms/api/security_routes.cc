@@ -180,17 +180,26 @@ Response with_retry_after(Response r, const Status& st) {
 
 using Auth = std::shared_ptr<AuthService>;
 
-void add_session_routes(Router& router, const Auth& auth) {
-  router.add("POST", "/api/v1/auth/login", [auth](const Request& req) {
+// A sign-in refused before it reached the service (malformed body) is audited too.
+Response refused_login(const ServiceContext& ctx, const Status& st, const Request& req) {
+  Principal anon = Principal::anonymous();
+  anon.remote = req.remote;
+  anon.request_id = req.request_id;
+  (void)audit_record(ctx, anon, AuditEvent{"auth.login", "user", "", "failed", "malformed credentials: " + st.message()});
+  return problem(st, req);
+}
+
+void add_session_routes(Router& router, const Auth& auth, const ServiceContext& ctx) {
+  router.add("POST", "/api/v1/auth/login", [auth, ctx](const Request& req) {
     auto body = parse_json_object(req);
-    if (!body.is_ok()) return problem(body.status(), req);
+    if (!body.is_ok()) return refused_login(ctx, body.status(), req);
     Body b(*body);
     LoginRequest lr;
     lr.username = b.str("username", true).value_or("");
     lr.password = b.str("password", true).value_or("");
     lr.totp = b.str("totp");
     lr.recovery_code = b.str("recovery_code");
-    if (Status st = b.finish(); !st.is_ok()) return problem(st, req);
+    if (Status st = b.finish(); !st.is_ok()) return refused_login(ctx, st, req);
     lr.remote = req.remote;
     lr.user_agent = req.header("user-agent").value_or("");
     lr.request_id = req.request_id;
@@ -456,7 +465,7 @@ bool is_safe_method(const std::string& m) { return m == "GET" || m == "HEAD" || 
 
 void add_security_routes(Router& router, const ServiceContext& ctx) {
   auto auth = std::make_shared<AuthService>(ctx);
-  add_session_routes(router, auth);
+  add_session_routes(router, auth, ctx);
   add_user_routes(router, auth);
   add_grant_routes(router, auth);
   add_classification_route(router, ctx);
@@ -469,7 +478,17 @@ Middleware make_auth_middleware(const ServiceContext& ctx) {
     auto perm = route_permission(route.method, route.pattern);
     if (!perm)  // fail closed: a route nobody wrote a permission for serves nobody
       return problem(Status::internal("no permission is declared for " + route.method + " " + route.pattern), req);
-    if (*perm == Permission::kPublic) return std::nullopt;
+    if (*perm == Permission::kPublic) {
+      if (route.pattern == "/api/v1/auth/login" && req.body.size() > (std::size_t{1} << 20)) {
+        Principal anon = Principal::anonymous();
+        anon.remote = req.remote;
+        anon.request_id = req.request_id;
+        (void)audit_record(ctx, anon,
+                           AuditEvent{"auth.login", "user", "", "failed",
+                                      "oversized credentials (" + std::to_string(req.body.size()) + " bytes)"});
+      }
+      return std::nullopt;
+    }
 
     Principal anon = Principal::anonymous();
     anon.remote = req.remote;
