@@ -18,6 +18,7 @@
 #include "cipms/storage/audit_store.h"
 #include "cipms/storage/store.h"
 #include "support/paths.h"
+#include "support/backends.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
@@ -27,26 +28,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-struct Backend {
-  std::string name;
-  // A new, empty database's URL (a file in `dir` for SQLite).
-  std::function<std::string(const fs::path& dir)> fresh;
-};
-// Test names and ctest listings show the back end by name, not the bytes of the struct.
-void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
-
-std::vector<Backend> backends() {
-  return {
-      {"sqlite", [](const fs::path& dir) { return "sqlite:" + (dir / "cipms.db").string(); }},
-      {"postgresql",
-       [](const fs::path&) {
-         auto& server = testing::PostgresServer::instance();
-         std::string url = server.create_database();
-         EXPECT_FALSE(url.empty()) << server.error();
-         return url;
-       }},
-  };
-}
+using testing::Backend;
+using testing::backends;
 
 const TimePoint kT0 = std::chrono::sys_days{std::chrono::November / 25 / 2026} + 10h;
 

@@ -21,6 +21,7 @@
 #include "cipms/services/demo.h"
 #include "cipms/storage/store.h"
 #include "support/paths.h"
+#include "support/backends.h"
 #include "support/postgres_server.h"
 
 namespace cipms {
@@ -29,24 +30,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-struct Backend {
-  std::string name;
-  std::function<std::string(const fs::path& dir)> fresh;  // a new, empty database's URL
-};
-void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
-
-std::vector<Backend> backends() {
-  return {
-      {"sqlite", [](const fs::path& dir) { return "sqlite:" + (dir / "cipms.db").string(); }},
-      {"postgresql",
-       [](const fs::path&) {
-         auto& server = testing::PostgresServer::instance();
-         std::string url = server.create_database();
-         EXPECT_FALSE(url.empty()) << server.error();
-         return url;
-       }},
-  };
-}
+using testing::Backend;
+using testing::backends;
 
 const TimePoint kT0 = std::chrono::sys_days{std::chrono::November / 25 / 2026} + 10h;
 const std::string kPw = "demo-password-2026";
