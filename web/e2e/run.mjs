@@ -742,6 +742,42 @@ await test('survey workflow: tpc fills and submits, energy accepts and proposes,
   await shot('38-completion')
 })
 
+await test("the dashboard shows the survey round's deadline card (ohs), and a provider its own surveys (tpc)", async () => {
+  // The survey workflow above opened this year's round when the demo had none.
+  const rounds = (await api('/api/v1/survey-rounds')).body.items
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date())
+  const open = rounds.filter((r) => r.opens_on <= today).sort((a, b) => b.year - a.year)
+  const round = open[0] ?? [...rounds].sort((a, b) => a.opens_on.localeCompare(b.opens_on))[0]
+  assert(round, 'no survey round')
+  await page.goto(BASE + '/')
+  await page.waitForSelector('[data-test=dash-round]')
+  assert((await page.textContent('[data-test=dash-deadline]')).trim() === round.deadline, `deadline card: ${await page.textContent('[data-test=dash-deadline]')} != ${round.deadline}`)
+  const days = Math.round((Date.parse(round.deadline) - Date.parse(today)) / 86400000)
+  const daysText = await page.textContent('[data-test=dash-days]')
+  assert(daysText.includes(String(Math.abs(days))) || (days === 0 && daysText.includes('今天')), `days to the deadline: "${daysText}" (expected ${days})`)
+  const tone = await page.getAttribute('[data-test=dash-round]', 'data-tone')
+  assert(tone === (days < 0 ? 'overdue' : days < 14 ? 'soon' : 'ok'), `deadline colour ${tone} for ${days} days`)
+  await page.waitForSelector('[data-test=chart-states] canvas')
+  await page.waitForSelector('[data-test=dash-authorities] li')
+  assert((await page.$('[data-test=dash-overdue-link]')) !== null, 'no link to the facilities without a survey')
+  await page.locator('[data-test=dash-surveys]').scrollIntoViewIfNeeded()
+  await page.waitForTimeout(400) // chart animation
+  await shot('39-dashboard-surveys')
+  const tp = await freshPage()
+  try {
+    await tp.goto(BASE + '/')
+    await signInUi(tp, 'tpc')
+    await tp.waitForSelector('[data-test=dash-round]')
+    await tp.waitForSelector('[data-test=dash-my-surveys] li a')
+    assert((await tp.$('[data-test=dash-authorities]')) === null, 'a provider sees the per-authority table')
+    await tp.locator('[data-test=dash-surveys]').scrollIntoViewIfNeeded()
+    await tp.waitForTimeout(400)
+    await shot('40-dashboard-provider', tp)
+  } finally {
+    await tp.context().close()
+  }
+})
+
 await test('sign out returns to the sign-in page', async () => {
   await page.goto(BASE + '/facilities')
   await page.waitForSelector('[data-test=facility-table] .el-table__row')

@@ -59,33 +59,53 @@ afterEach(() => {
 
 describe('survey error messages', () => {
   const t = (k: string) => String(i18n.global.t(k))
-  it('translates the known details and keeps the others', () => {
+  it('translates by code and keeps the detail of problems without a known code', () => {
     i18n.global.locale.value = 'zh-TW'
     const out = surveyFieldErrors(
-      { errors: [{ pointer: '/core_functions', detail: 'list at least one core function' }, { pointer: '/x', detail: 'something new' }, { pointer: '/population/score', detail: 'a score from 1 to 5 is required' }] },
+      {
+        errors: [
+          { pointer: '/core_functions', detail: 'list at least one core function', code: 'survey.core_function_missing' },
+          { pointer: '/x', detail: 'something new' },
+          { pointer: '/y', detail: 'a future rule', code: 'survey.some_future_rule' },
+          // The English wording no longer matters: the code decides.
+          { pointer: '/population/score', detail: 'reworded by the server', code: 'survey.score_required' },
+        ],
+      },
       t,
     )
     expect(out['/core_functions']).toBe('請至少列出一項核心功能')
     expect(out['/x']).toBe('something new')
+    expect(out['/y']).toBe('a future rule')
     expect(out['/population/score']).toBe('請選擇 1 至 5 分')
-    expect(surveyFieldErrors({ errors: [{ pointer: '/population/score', detail: 'a score from 1 to 5 is required' }] }, t, '/self_assessment')).toHaveProperty('/self_assessment/population/score')
+    // Without a code the English text is not guessed at any more.
+    expect(surveyFieldErrors({ errors: [{ pointer: '/a', detail: 'a score from 1 to 5 is required' }] }, t)['/a']).toBe('a score from 1 to 5 is required')
+    expect(surveyFieldErrors({ errors: [{ pointer: '/population/score', detail: 'x', code: 'survey.score_required' }] }, t, '/self_assessment')).toHaveProperty('/self_assessment/population/score')
   })
-  it('knows every detail of the completeness check', () => {
-    for (const d of [
-      'the maximum tolerable downtime is required',
-      'the continuity arrangement is required',
-      "the backup plan when this resource fails is required (write 'none' if there is none)",
-      "is required (write 'none' if there is none)",
-      'say whether losing this ICT asset stops a core function',
-      'say whether this ICT asset can be temporarily replaced',
-      'the evidence for the score is required',
-      'name the government and social functions it supports',
-      'facility 99 is not registered; name a supplier that is not registered yet under unmatched_suppliers',
-      'record at least one consultation (agencies, civil groups, experts)',
-    ])
-      expect(errorKey(d), d).toBeTruthy()
-    expect(errorKey("is required (write 'none' if there is none)")).toBe('backupPlan')
-    expect(errorKey('is required')).toBe('required')
+  it('has a message in both languages for every code the server sends (docs/survey.md)', () => {
+    const codes = [
+      'survey.required', 'survey.core_function_missing', 'survey.mtpd_required', 'survey.continuity_required',
+      'survey.assets_missing', 'survey.backup_plan_required', 'survey.max_backup_required',
+      'survey.stops_core_function_required', 'survey.replaceable_required', 'survey.score_required',
+      'survey.score_range', 'survey.evidence_required', 'survey.categories_required', 'survey.category_unknown',
+      'survey.category_duplicate', 'survey.supplier_unknown', 'survey.supplier_invalid', 'survey.supplier_name_required',
+      'survey.grade_invalid', 'survey.reasons_required', 'survey.rank_invalid', 'survey.rank_beyond',
+      'survey.consultation_required', 'survey.date_invalid', 'survey.summary_required', 'survey.hours_invalid',
+      'survey.too_long', 'survey.duplicate', 'survey.opinion_required', 'survey.missing_reason_required',
+      'survey.comment_required', 'survey.round_year_invalid', 'survey.deadline_before_opening',
+      'registry.required', 'registry.too_long', 'registry.hours_invalid', 'registry.resource_unknown',
+      'registry.supplier_required', 'registry.supplier_duplicate', 'registry.self_supply',
+      'registry.min_up_invalid', 'registry.min_up_exceeds',
+    ]
+    for (const c of codes) {
+      const key = errorKey(c)
+      expect(key, c).toBeTruthy()
+      for (const l of ['zh-TW', 'en'] as const) {
+        i18n.global.locale.value = l
+        expect(i18n.global.te(`survey.err.${key}`), `${c} in ${l}`).toBe(true)
+      }
+    }
+    expect(errorKey('survey.backup_plan_required')).toBe('backupPlan')
+    expect(errorKey(undefined)).toBeUndefined()
   })
 })
 
@@ -107,9 +127,9 @@ describe('SurveyFormView', () => {
   const problem = {
     status: 422, title: 'Unprocessable Content', detail: 'the survey is not complete; nothing was submitted (3 problems)',
     errors: [
-      { pointer: '/core_functions', detail: 'list at least one core function' },
-      { pointer: '/external_resources/0/backup_plan', detail: "the backup plan when this resource fails is required (write 'none' if there is none)" },
-      { pointer: '/self_assessment/morale/evidence', detail: 'the evidence for the score is required' },
+      { pointer: '/core_functions', detail: 'list at least one core function', code: 'survey.core_function_missing' },
+      { pointer: '/external_resources/0/backup_plan', detail: "the backup plan when this resource fails is required (write 'none' if there is none)", code: 'survey.backup_plan_required' },
+      { pointer: '/self_assessment/morale/evidence', detail: 'the evidence for the score is required', code: 'survey.evidence_required' },
     ],
   }
 
@@ -214,7 +234,7 @@ describe('SurveyReviewView', () => {
 
   it("prefills the proposal's rank from the engine and shows the 422 beside the fields", async () => {
     const { w, calls } = await mountAt('/review/5', SurveyReviewView, '/review/:id', ['registry.read', 'survey.review'], base(survey({ state: 'accepted' }), (m, u) =>
-      u.pathname === '/api/v1/surveys/5/propose' ? { status: 422, body: { title: 'Unprocessable', errors: [{ pointer: '/reasons', detail: 'the reasons for the grade are required' }, { pointer: '/consultations/0/held_on', detail: 'must be a date YYYY-MM-DD' }] } } : undefined,
+      u.pathname === '/api/v1/surveys/5/propose' ? { status: 422, body: { title: 'Unprocessable', errors: [{ pointer: '/reasons', detail: 'the reasons for the grade are required', code: 'survey.reasons_required' }, { pointer: '/consultations/0/held_on', detail: 'must be a date YYYY-MM-DD', code: 'survey.date_invalid' }] } } : undefined,
     ))
     expect((w.find('#proposal-rank').element as HTMLInputElement).value).toBe('2')
     expect((w.find('#proposal-rank-of').element as HTMLInputElement).value).toBe('40')

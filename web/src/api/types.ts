@@ -101,7 +101,8 @@ export interface Problem {
   title?: string
   status?: number
   detail?: string
-  errors?: { pointer: string; detail: string }[]
+  /** `code`: the rule's stable machine code ("survey.mtpd_required"), when it has one. */
+  errors?: { pointer: string; detail: string; code?: string }[]
 }
 
 // ---- analysis (docs/cascade-model.md)
