@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -846,6 +847,73 @@ TEST_P(StorageConformance, TwoThreadsWithTheirOwnSessionsWriteConcurrently) {
   EXPECT_TRUE(s1.is_ok()) << s1.to_string();
   EXPECT_EQ(facility_count(), 2 * kPerThread);
   EXPECT_EQ(revision(), 2 * kPerThread);
+}
+
+// Many writers on one database at once, in every form a write takes (a call on its own, a
+// transaction of several calls, an autocommit statement through execute), with a reader
+// alongside: every write lands and none is refused as busy (SQLite: the writers queue on the
+// in-process gate, storage/sqlite/sqlite_write_gate.h).
+TEST_P(StorageConformance, ManyThreadsWritingAtOnceAllLandAndNoneIsRefusedAsBusy) {
+  constexpr int kThreads = 8, kRounds = 15;
+  std::atomic<bool> writing{true};
+  auto work = [&](int t, Status* out) {
+    auto s = db_->session();
+    if (!s.is_ok()) {
+      *out = s.status();
+      return;
+    }
+    Session& ss = **s;
+    for (int i = 0; i < kRounds && out->is_ok(); ++i) {
+      const std::string code = "W" + std::to_string(t) + "-" + std::to_string(i);
+      auto one = ss.create_facility(fac(code), kT0);  // a write on its own
+      if (!one.is_ok()) {
+        *out = one.status();
+        break;
+      }
+      *out = ss.transact([&]() -> Status {  // a transaction of three writes
+        CIPMS_RETURN_IF_ERROR(ss.create_facility(fac(code + "a"), kT0).status());
+        CIPMS_ASSIGN_OR_RETURN(Facility f, ss.get_facility(one->id));
+        f.population = 1;
+        CIPMS_RETURN_IF_ERROR(ss.update_facility(f, f.version, kT0).status());
+        return ss.create_facility(fac(code + "b"), kT0).status();
+      });
+      if (!out->is_ok()) break;
+      // An autocommit statement that writes.
+      auto n = ss.execute("UPDATE facilities SET population = population + 10 WHERE code = ?", {code});
+      if (!n.is_ok()) *out = n.status();
+      else if (*n != 1) *out = Status::internal("execute changed " + std::to_string(*n) + " rows");
+    }
+  };
+  Status reader_status;
+  std::thread reader([&] {
+    auto s = db_->session();
+    if (!s.is_ok()) {
+      reader_status = s.status();
+      return;
+    }
+    while (writing.load() && reader_status.is_ok()) {
+      auto page = (*s)->list_facilities({});
+      if (!page.is_ok()) reader_status = page.status();
+    }
+  });
+  std::vector<Status> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back(work, t, &results[t]);
+  for (auto& th : threads) th.join();
+  writing = false;
+  reader.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_TRUE(results[t].is_ok()) << "writer " << t << ": " << results[t].to_string();
+  EXPECT_TRUE(reader_status.is_ok()) << reader_status.to_string();
+  EXPECT_EQ(facility_count(), kThreads * kRounds * 3);
+  // Per round: three creates and one update through the store API (execute is not counted).
+  EXPECT_EQ(revision(), kThreads * kRounds * 4);
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < kRounds; ++i) {
+      auto f = s_->find_facility_by_code("W" + std::to_string(t) + "-" + std::to_string(i));
+      ASSERT_TRUE(f.is_ok()) << f.status().to_string();
+      EXPECT_EQ(f->population, 11) << f->code;
+      EXPECT_EQ(f->version, 2) << f->code;
+    }
 }
 
 // --- network import / load ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <soci/soci.h>
 
@@ -14,10 +15,32 @@ namespace cipms {
 namespace sqlite {
 
 Status configure_connection(::sqlite3* db) {
-  // busy_timeout first: the other PRAGMAs may already need to wait for a writer.
-  sqlite3_busy_timeout(db, 5000);
+  // busy_timeout first: the other PRAGMAs may already need to wait for a writer. Writers of
+  // this process queue on the WriteGate instead; this wait is for writers of other processes.
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
   return exec_script(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+}
+
+std::shared_ptr<WriteGate> write_gate_for(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return std::make_shared<WriteGate>();
+  std::error_code ec;
+  std::string key = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec).string();
+  if (ec || key.empty()) key = path;
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<WriteGate>> gates;
+  std::lock_guard<std::mutex> lock(mu);
+  for (auto it = gates.begin(); it != gates.end();) {  // forget the files no longer open
+    if (it->second.expired()) it = gates.erase(it);
+    else ++it;
+  }
+  auto& slot = gates[key];
+  auto gate = slot.lock();
+  if (!gate) {
+    gate = std::make_shared<WriteGate>();
+    slot = gate;
+  }
+  return gate;
 }
 
 Status exec_script(::sqlite3* db, const std::string& sql) {
@@ -169,7 +192,7 @@ Status copy_database(::sqlite3* src, const std::string& path, bool /*into_file*/
 
 class SqliteDatabase final : public Database {
  public:
-  explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
+  explicit SqliteDatabase(std::string path) : path_(std::move(path)), gate_(write_gate_for(path_)) {}
 
   Result<int> migrate() override {
     // One migrate at a time in this process; BEGIN IMMEDIATE serialises other processes.
@@ -178,6 +201,8 @@ class SqliteDatabase final : public Database {
     auto* db = native_handle(*s);
     int reached = 0;
     for (const Migration& m : migrations()) {
+      WriteGate::Ticket ticket;  // a write transaction like any other (sqlite_write_gate.h)
+      CIPMS_RETURN_IF_ERROR(gate_->acquire(&ticket));
       CIPMS_RETURN_IF_ERROR(exec_script(db, "BEGIN IMMEDIATE"));
       auto done = [&]() -> Status {
         CIPMS_ASSIGN_OR_RETURN(int have, applied_version(db));
@@ -219,7 +244,7 @@ class SqliteDatabase final : public Database {
 
   Result<std::unique_ptr<Session>> session() override {
     CIPMS_ASSIGN_OR_RETURN(auto s, connect(path_));
-    return std::unique_ptr<Session>(std::make_unique<SqliteSession>(std::move(s)));
+    return std::unique_ptr<Session>(std::make_unique<SqliteSession>(std::move(s), gate_));
   }
 
   const char* backend() const override { return "sqlite"; }
@@ -269,6 +294,11 @@ class SqliteDatabase final : public Database {
       return ok;
     }
     CIPMS_ASSIGN_OR_RETURN(auto s, connect(path_));
+    WriteGate::Ticket ticket;  // the copy is one write transaction: queue like other writers
+    if (Status g = gate_->acquire(&ticket); !g.is_ok()) {
+      sqlite3_close(in);
+      return g;
+    }
     // The backup API copies into the target in one write transaction: all or nothing.
     sqlite3_backup* b = sqlite3_backup_init(native_handle(*s), "main", in, "main");
     if (!b) {
@@ -287,6 +317,7 @@ class SqliteDatabase final : public Database {
 
  private:
   std::string path_;
+  std::shared_ptr<WriteGate> gate_;  // shared with every Database of this process on the file
   std::mutex migrate_mu_;
 };
 

@@ -369,10 +369,12 @@ std::vector<long long> parse_ids(const std::string& s) {
   return out;
 }
 
-SqliteSession::SqliteSession(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
+SqliteSession::SqliteSession(std::unique_ptr<soci::session> sql, std::shared_ptr<WriteGate> gate)
+    : sql_(std::move(sql)), gate_(std::move(gate)) {}
 
 SqliteSession::~SqliteSession() {
   if (in_tx_) (void)exec("ROLLBACK");
+  tx_ticket_.release();  // after the ROLLBACK: the next writer finds SQLite's lock free
 }
 
 ::sqlite3* SqliteSession::raw() const {
@@ -383,7 +385,12 @@ Status SqliteSession::exec(const std::string& sql) { return exec_script(raw(), s
 
 Status SqliteSession::begin() {
   if (in_tx_) return Status::internal("transaction already open (nested begin)");
+  // Every begin() is a write transaction (BEGIN IMMEDIATE): queue behind this process's
+  // other writers first, then take SQLite's lock (free unless another process holds it).
+  WriteGate::Ticket ticket;
+  CIPMS_RETURN_IF_ERROR(acquire_write(&ticket));
   CIPMS_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+  tx_ticket_ = std::move(ticket);
   in_tx_ = true;
   return Status::ok();
 }
@@ -395,13 +402,16 @@ Status SqliteSession::commit() {
     (void)exec("ROLLBACK");
   }
   in_tx_ = false;
+  tx_ticket_.release();
   return st;
 }
 
 Status SqliteSession::rollback() {
   if (!in_tx_) return Status::internal("rollback without begin");
   in_tx_ = false;
-  return exec("ROLLBACK");
+  Status st = exec("ROLLBACK");
+  tx_ticket_.release();
+  return st;
 }
 
 Status SqliteSession::guarded(const std::function<Status()>& fn) {
@@ -416,10 +426,12 @@ Status SqliteSession::guarded(const std::function<Status()>& fn) {
 
 Status SqliteSession::write(const std::function<Status()>& fn) {
   std::string savepoint;
+  WriteGate::Ticket ticket;  // a write on its own holds the gate until its COMMIT/ROLLBACK
   if (in_tx_) {
     savepoint = "cipms_sp" + std::to_string(++savepoint_seq_);
     CIPMS_RETURN_IF_ERROR(exec("SAVEPOINT " + savepoint));
   } else {
+    CIPMS_RETURN_IF_ERROR(acquire_write(&ticket));
     CIPMS_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
   }
   Status st = guarded(fn);

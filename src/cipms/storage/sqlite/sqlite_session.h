@@ -6,6 +6,8 @@
 // read-then-write transaction never hits an unresolvable SQLITE_BUSY on upgrade). Every
 // mutating call runs inside a Tx: its own BEGIN IMMEDIATE/COMMIT, or a SAVEPOINT when an outer
 // transaction is open, so a failed call never leaves part of itself behind either way.
+// Every write transaction (begin(), a mutating call on its own, an autocommit query/execute
+// that writes) first queues on the file's WriteGate (sqlite_write_gate.h); reads do not.
 #pragma once
 
 #include <functional>
@@ -13,9 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "cipms/storage/sqlite/sqlite_write_gate.h"
 #include "cipms/storage/store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 namespace soci {
 class session;
 }
@@ -40,7 +44,8 @@ std::vector<long long> parse_ids(const std::string& s);
 
 class SqliteSession final : public Session {
  public:
-  explicit SqliteSession(std::unique_ptr<soci::session> sql);
+  // `gate` orders this process's writers of the file (never null).
+  SqliteSession(std::unique_ptr<soci::session> sql, std::shared_ptr<WriteGate> gate);
   ~SqliteSession() override;
 
   Status begin() override;
@@ -107,7 +112,14 @@ class SqliteSession final : public Session {
   Status check_org_refs(const Facility& f);
   Status check_dependency_refs(const Dependency& d);
 
+  // The gate's slot for a write on its own (autocommit); kUnavailable when the wait times out.
+  Status acquire_write(WriteGate::Ticket* t) { return gate_->acquire(t); }
+  // acquire_write for a prepared statement that writes outside a transaction; else nothing.
+  Status gate_if_writing(::sqlite3_stmt* st, WriteGate::Ticket* t);
+
   std::unique_ptr<soci::session> sql_;
+  std::shared_ptr<WriteGate> gate_;
+  WriteGate::Ticket tx_ticket_;  // held from begin() to commit()/rollback()
   bool in_tx_ = false;
   int savepoint_seq_ = 0;
 };

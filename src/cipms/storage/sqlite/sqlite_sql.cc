@@ -32,10 +32,19 @@ Status prepare_bind(::sqlite3* db, const std::string& sql, const std::vector<Sql
 
 }  // namespace
 
+// A statement that writes, run on its own (autocommit), is a write transaction of its own:
+// it queues on the gate like begin(). Inside begin() the session holds the gate already.
+Status SqliteSession::gate_if_writing(::sqlite3_stmt* st, WriteGate::Ticket* t) {
+  if (in_tx_ || sqlite3_stmt_readonly(st)) return Status::ok();
+  return acquire_write(t);
+}
+
 Result<std::vector<SqlRow>> SqliteSession::query(const std::string& sql, const std::vector<SqlValue>& params) {
   ::sqlite3* db = raw();
+  WriteGate::Ticket ticket;  // declared before s: released after the statement is finalized
   Stmt s;
   CIPMS_RETURN_IF_ERROR(prepare_bind(db, sql, params, s));
+  CIPMS_RETURN_IF_ERROR(gate_if_writing(s.st, &ticket));
   std::vector<SqlRow> rows;
   int n = sqlite3_column_count(s.st);
   for (;;) {
@@ -62,8 +71,10 @@ Result<std::vector<SqlRow>> SqliteSession::query(const std::string& sql, const s
 
 Result<std::int64_t> SqliteSession::execute(const std::string& sql, const std::vector<SqlValue>& params) {
   ::sqlite3* db = raw();
+  WriteGate::Ticket ticket;  // declared before s: released after the statement is finalized
   Stmt s;
   CIPMS_RETURN_IF_ERROR(prepare_bind(db, sql, params, s));
+  CIPMS_RETURN_IF_ERROR(gate_if_writing(s.st, &ticket));
   int rc;
   while ((rc = sqlite3_step(s.st)) == SQLITE_ROW) {
   }
