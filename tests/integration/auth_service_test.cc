@@ -120,7 +120,9 @@ class AuthServiceTest : public ::testing::TestWithParam<Backend> {
     return page.is_ok() ? page->items : std::vector<AuditEntry>{};
   }
 
-  // TOTP on for `user`; returns (secret, recovery codes).
+  // TOTP on for `user`; returns (secret, recovery codes). The code that enabled it counts as
+  // used, so the clock then moves on one 30 s step: the caller's first code at clock_->now()
+  // is a fresh one.
   std::pair<std::string, std::vector<std::string>> enable_totp(const std::string& user) {
     Principal p = principal(user);
     auto setup = auth_->totp_setup(p);
@@ -130,6 +132,7 @@ class AuthServiceTest : public ::testing::TestWithParam<Backend> {
     auto codes = auth_->totp_enable(p, totp_code(setup->secret_base32, clock_->now()));
     EXPECT_TRUE(codes.is_ok()) << codes.status().to_string();
     if (!codes.is_ok()) return {};
+    clock_->advance(30s);
     return {setup->secret_base32, codes.value()};
   }
 
@@ -452,7 +455,8 @@ TEST_P(AuthServiceTest, TotpAcceptsOneStepOfClockDriftButNotTwo) {
     }
   }
   for (auto off : {-30s, 30s, 0s}) {
-    auto r = login("energy", kPw, "10.0.0.1", totp_code(secret, now + off));
+    clock_->advance(120s);  // each code from a step later than the last one accepted
+    auto r = login("energy", kPw, "10.0.0.1", totp_code(secret, clock_->now() + off));
     EXPECT_TRUE(r.is_ok()) << "offset " << off.count() << ": " << r.status().to_string();
   }
   EXPECT_EQ(login("energy", kPw, "10.0.0.1", std::string("12345")).status().code(), Code::kUnauthenticated);
@@ -460,6 +464,68 @@ TEST_P(AuthServiceTest, TotpAcceptsOneStepOfClockDriftButNotTwo) {
   auto wrong = audits("auth.login", "failed");
   EXPECT_GE(wrong.size(), 4u);
   EXPECT_EQ(wrong.back().detail, "wrong one-time code");
+}
+
+TEST_P(AuthServiceTest, ATotpCodeSignsInOnceAndNeitherItNorAnEarlierCodeAgain) {
+  auto [secret, codes] = enable_totp("energy");
+  ASSERT_FALSE(secret.empty());
+  const std::string code = totp_code(secret, clock_->now());
+  ASSERT_TRUE(login("energy", kPw, "10.0.0.1", code).is_ok());
+  // The same code a moment later, still inside its window: refused, and it says why.
+  clock_->advance(10s);
+  auto again = login("energy", kPw, "10.0.0.1", code);
+  ASSERT_FALSE(again.is_ok());
+  EXPECT_EQ(again.status().code(), Code::kUnauthenticated);
+  ASSERT_EQ(again.status().errors().size(), 1u);
+  EXPECT_EQ(again.status().errors()[0].pointer, "/totp");
+  EXPECT_EQ(again.status().errors()[0].message, "already used");
+  // The previous step's code is inside the ±1 window but older than the one used: refused.
+  EXPECT_EQ(login("energy", kPw, "10.0.0.1", totp_code(secret, clock_->now() - 30s)).status().code(),
+            Code::kUnauthenticated);
+  auto failed = audits("auth.login", "failed");
+  ASSERT_FALSE(failed.empty());
+  EXPECT_EQ(failed[0].detail, "one-time code used twice");
+  // The next step's code works (once).
+  clock_->advance(30s);
+  const std::string next = totp_code(secret, clock_->now());
+  EXPECT_TRUE(login("energy", kPw, "10.0.0.1", next).is_ok());
+  EXPECT_FALSE(login("energy", kPw, "10.0.0.1", next).is_ok());
+  // Replays are not wrong guesses: they do not lock the account.
+  clock_->advance(30s);
+  EXPECT_TRUE(login("energy", kPw, "10.0.0.1", totp_code(secret, clock_->now())).is_ok());
+}
+
+TEST_P(AuthServiceTest, TheCodeThatTurnedTotpOnCannotAlsoSignIn) {
+  Principal p = principal("energy");
+  auto setup = auth_->totp_setup(p);
+  ASSERT_TRUE(setup.is_ok()) << setup.status().to_string();
+  const std::string code = totp_code(setup->secret_base32, clock_->now());
+  ASSERT_TRUE(auth_->totp_enable(p, code).is_ok());
+  auto r = login("energy", kPw, "10.0.0.1", code);
+  EXPECT_EQ(r.status().code(), Code::kUnauthenticated) << r.status().to_string();
+  clock_->advance(30s);
+  EXPECT_TRUE(login("energy", kPw, "10.0.0.1", totp_code(setup->secret_base32, clock_->now())).is_ok());
+}
+
+TEST_P(AuthServiceTest, TwoSignInsRacingWithOneTotpCodeExactlyOneSucceeds) {
+  auto [secret, codes] = enable_totp("energy");
+  ASSERT_FALSE(secret.empty());
+  const std::string code = totp_code(secret, clock_->now());
+  for (int round = 0; round < 3; ++round) {  // three fresh codes, two sign-ins each
+    const std::string c = round == 0 ? code : totp_code(secret, clock_->now());
+    std::vector<Status> out(2);
+    std::vector<std::thread> ts;
+    for (int i = 0; i < 2; ++i)
+      ts.emplace_back([&, i] { out[i] = login("energy", kPw, "10.0.0." + std::to_string(i + 1), c).status(); });
+    for (auto& t : ts) t.join();
+    int ok = 0;
+    for (const auto& st : out) {
+      if (st.is_ok()) ++ok;
+      else EXPECT_EQ(st.code(), Code::kUnauthenticated) << st.to_string();
+    }
+    EXPECT_EQ(ok, 1) << "round " << round;
+    clock_->advance(30s);
+  }
 }
 
 TEST_P(AuthServiceTest, WrongTotpCodesCountTowardsTheLockout) {

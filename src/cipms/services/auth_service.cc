@@ -78,13 +78,19 @@ std::string hex_to_bin(const std::string& hex) {
   return out;
 }
 
-bool totp_ok(const std::string& secret_hex, const std::string& code, TimePoint now) {
+// The time step (Unix time / 30 s) of a valid code, within ±1 step of `now`; nothing when the
+// code is wrong. The caller records the step (security_store::use_totp_step) so that a code
+// is accepted once only.
+std::optional<std::int64_t> totp_step(const std::string& secret_hex, const std::string& code, TimePoint now) {
   if (code.size() != 6 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
+    return std::nullopt;
   std::string secret = hex_to_bin(secret_hex);
-  int rc = oath_totp_validate(secret.data(), secret.size(), static_cast<time_t>(now.time_since_epoch().count()),
-                              OATH_TOTP_DEFAULT_TIME_STEP_SIZE, 0, 1, code.c_str());
-  return rc >= 0;
+  const auto t = static_cast<time_t>(now.time_since_epoch().count());
+  int pos = 0;  // the matching code's step relative to now's: -1, 0 or +1
+  int rc = oath_totp_validate2(secret.data(), secret.size(), t, OATH_TOTP_DEFAULT_TIME_STEP_SIZE, 0, 1, &pos,
+                               code.c_str());
+  if (rc < 0) return std::nullopt;
+  return static_cast<std::int64_t>(t / OATH_TOTP_DEFAULT_TIME_STEP_SIZE) + pos;
 }
 
 Status need(const Principal& who, Permission p) {
@@ -206,8 +212,10 @@ Result<LoginResult> AuthService::login(const LoginRequest& r) {
   if (u.totp_enabled) {
     bool ok = false;
     std::string used_hash;
+    std::optional<std::int64_t> step;
     if (r.totp && u.totp_secret) {
-      ok = totp_ok(*u.totp_secret, *r.totp, now);
+      step = totp_step(*u.totp_secret, *r.totp, now);
+      ok = step.has_value();
     } else if (r.recovery_code) {
       std::string h = sha256_hex(*r.recovery_code);
       CIPMS_ASSIGN_OR_RETURN(auto codes, security_store::unused_recovery_codes(session, u.id));
@@ -226,6 +234,15 @@ Result<LoginResult> AuthService::login(const LoginRequest& r) {
                                           : "the one-time code is wrong or expired",
                                   {{"/totp", missing ? "required" : "wrong or expired"}}),
                   missing ? "one-time code required" : "wrong one-time code", u.id);
+    }
+    if (step) {
+      // A code is good once: refused when a code of its step or a later one was accepted
+      // already (replay, or another sign-in racing with the same code).
+      CIPMS_ASSIGN_OR_RETURN(bool fresh, security_store::use_totp_step(session, u.id, *step));
+      if (!fresh)
+        return deny(unauthenticated("this one-time code was used already; wait for the next one",
+                                    {{"/totp", "already used"}}),
+                    "one-time code used twice", u.id);
     }
     if (!used_hash.empty()) {
       CIPMS_ASSIGN_OR_RETURN(bool fresh, security_store::use_recovery_code(session, u.id, used_hash, now_s));
@@ -381,11 +398,16 @@ Result<std::vector<std::string>> AuthService::totp_enable(const Principal& who, 
     if (u.totp_enabled) return Status::conflict("two-factor sign-in is already on");
     if (!u.totp_secret) return Status::conflict("set two-factor sign-in up first (POST /api/v1/auth/totp/setup)");
     const auto now = ctx_.clock->now();
-    if (!totp_ok(*u.totp_secret, code, now))
+    auto step = totp_step(*u.totp_secret, code, now);
+    if (!step)
       return Status::unprocessable("the code does not match; check the authenticator's clock",
                                    {{"/code", "wrong or expired"}});
     u.totp_enabled = true;
     CIPMS_RETURN_IF_ERROR(security_store::update_user(s, u, u.version, format_utc(now)).status());
+    // The code that turned TOTP on counts as used: it cannot also sign in.
+    CIPMS_ASSIGN_OR_RETURN(bool fresh, security_store::use_totp_step(s, u.id, *step));
+    if (!fresh)
+      return Status::unprocessable("this code was used already; wait for the next one", {{"/code", "already used"}});
     std::vector<std::string> codes, hashes;
     for (int i = 0; i < 10; ++i) {
       std::string c = random_token(8);  // 64 bits each

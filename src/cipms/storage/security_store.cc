@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cipms/storage/access_sql.h"
+
 namespace cipms::security_store {
 
 namespace {
@@ -280,6 +282,32 @@ Result<bool> use_recovery_code(Session& s, UserId user, const std::string& hash,
   CIPMS_ASSIGN_OR_RETURN(auto n, s.execute("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? "
                                            "AND used_at IS NULL",
                                            {now, user.value, hash}));
+  return n == 1;
+}
+
+Result<std::vector<std::string>> readable_facility_codes(Session& s, const AccessFilter& a) {
+  struct Binds {  // access_where's Params: values bound in order, '?' placeholders
+    std::vector<SqlValue> v;
+    std::string add(long long x) {
+      v.emplace_back(static_cast<std::int64_t>(x));
+      return "?";
+    }
+    std::string add(std::string x) {
+      v.emplace_back(std::move(x));
+      return "?";
+    }
+  } b;
+  const std::string sql = "SELECT code FROM facilities WHERE 1 = 1" + storage_detail::access_where(a, b) + " ORDER BY code";
+  CIPMS_ASSIGN_OR_RETURN(auto rows, s.query(sql, b.v));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.str(0));
+  return out;
+}
+
+Result<bool> use_totp_step(Session& s, UserId user, std::int64_t step) {
+  CIPMS_ASSIGN_OR_RETURN(auto n, s.execute("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
+                                           {step, user.value, step}));
   return n == 1;
 }
 

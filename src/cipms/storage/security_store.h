@@ -106,6 +106,10 @@ Status replace_recovery_codes(Session& s, UserId user, const std::vector<std::st
 Result<std::vector<std::string>> unused_recovery_codes(Session& s, UserId user);
 // Marks the code used; false when it was used already (two sign-ins racing with one code).
 Result<bool> use_recovery_code(Session& s, UserId user, const std::string& hash, const std::string& now);
+// Records that a TOTP code of time step `step` (Unix time / 30 s) was accepted; false when a
+// code of this step or a later one was accepted before (a replayed code, or two sign-ins
+// racing with one code: exactly one gets true). One conditional UPDATE, atomic on both back ends.
+Result<bool> use_totp_step(Session& s, UserId user, std::int64_t step);
 
 // --- need-to-know grants ---
 Result<Grant> create_grant(Session& s, const Grant& g);
@@ -113,6 +117,9 @@ Result<std::vector<Grant>> list_grants(Session& s, std::optional<UserId> user, s
                                        std::optional<std::int64_t> record_id);
 Result<Grant> get_grant(Session& s, std::int64_t id);
 Status delete_grant(Session& s, std::int64_t id);
+// Codes of the facilities `a` lets through, in code order: the same SQL condition as filtered
+// lists and counts (storage/access_sql.h), without reading whole rows.
+Result<std::vector<std::string>> readable_facility_codes(Session& s, const AccessFilter& a);
 // True when `user` holds an unexpired grant for the record.
 Result<bool> has_grant(Session& s, UserId user, const std::string& kind, std::int64_t record_id,
                        const std::string& now);
