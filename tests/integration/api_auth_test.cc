@@ -231,6 +231,31 @@ TEST_F(ApiAuth, MeReturnsThePrincipalAndTheCsrfTokenForASession) {
   EXPECT_EQ(client()->get("/api/v1/auth/me").status, 401);
 }
 
+TEST_F(ApiAuth, AClientSentCsrfEchoHeaderInfluencesNothing) {
+  // The session's CSRF token travels on the request object from the auth step to /auth/me;
+  // the header that once carried it is just another header now.
+  auto me = http_->get("/api/v1/auth/me", {{"X-Cipms-Csrf-Echo", "forged"}});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json().value("csrf_token", ""), http_->csrf()) << me.body;
+  // It does not stand in for, nor change, the token a write is checked against.
+  const std::int64_t before = organisation_count();
+  auto forged = http_->post_json("/api/v1/organisations", org_body("CSRF-ECHO"),
+                                 {{"X-CSRF-Token", "forged"}, {"X-Cipms-Csrf-Echo", "forged"}});
+  EXPECT_EQ(forged.status, 403) << forged.body;
+  auto bare = client();  // the cookie alone plus the echo header
+  auto no_token = bare->post_json("/api/v1/organisations", org_body("CSRF-ECHO"),
+                                  {{"Cookie", http_->cookie()}, {"X-Cipms-Csrf-Echo", http_->csrf()}});
+  EXPECT_EQ(no_token.status, 403) << no_token.body;
+  EXPECT_EQ(organisation_count(), before);
+  // The right token still writes, whatever the echo header says.
+  auto ok = http_->post_json("/api/v1/organisations", org_body("CSRF-ECHO"), {{"X-Cipms-Csrf-Echo", "forged"}});
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(organisation_count(), before + 1);
+  // And a public route hands nothing back for it.
+  auto health = client()->get("/healthz", {{"X-Cipms-Csrf-Echo", "forged"}});
+  EXPECT_EQ(health.body.find("forged"), std::string::npos) << health.body;
+}
+
 TEST_F(ApiAuth, LogoutEndsTheSessionAndTheOldCookieGets401) {
   auto c = signed_in("tpc");
   const std::string cookie = c->cookie(), csrf = c->csrf();

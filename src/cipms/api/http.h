@@ -30,6 +30,10 @@ struct Request {
   // The signed-in identity, set by the Dispatcher's auth step before the handler runs: always
   // present in handlers of non-public routes. Services take it to check scope and clearance.
   std::optional<Principal> principal;
+  // The CSRF token of the browser session the request came with, set by the auth step (empty
+  // for API tokens and public routes); GET /auth/me hands it to a reloaded page. Never taken
+  // from anything the client sends.
+  std::string csrf_token;
 
   std::optional<std::string> header(const std::string& lower_name) const;
   std::optional<std::string> query_param(const std::string& name) const;

@@ -231,7 +231,7 @@ void add_session_routes(Router& router, const Auth& auth, const ServiceContext& 
     auto u = auth->me(req.who());
     if (!u.is_ok()) return problem(u.status(), req);
     Json j = {{"user", user_to_json(*u)}, {"principal", principal_to_json(req.who())}};
-    if (auto csrf = req.header("x-cipms-csrf-echo")) j["csrf_token"] = *csrf;
+    if (!req.csrf_token.empty()) j["csrf_token"] = req.csrf_token;
     return ok_json(200, j);
   });
   router.add("POST", "/api/v1/auth/password", [auth](const Request& req) {
@@ -474,7 +474,7 @@ void add_security_routes(Router& router, const ServiceContext& ctx) {
 Middleware make_auth_middleware(const ServiceContext& ctx) {
   auto auth = std::make_shared<AuthService>(ctx);
   return [auth, ctx](Request& req, const Route& route) -> std::optional<Response> {
-    req.headers.erase("x-cipms-csrf-echo");  // only the auth step sets it
+    req.csrf_token.clear();  // only the auth step sets it, from the session
     auto perm = route_permission(route.method, route.pattern);
     if (!perm)  // fail closed: a route nobody wrote a permission for serves nobody
       return problem(Status::internal("no permission is declared for " + route.method + " " + route.pattern), req);
@@ -536,7 +536,7 @@ Middleware make_auth_middleware(const ServiceContext& ctx) {
                                                            (p.via == "token" ? ", or this token's scopes," : "") +
                                                            " does not allow " + permission_code(*perm)),
                     "auth.deny", true);
-    if (p.via == "session") req.headers["x-cipms-csrf-echo"] = csrf;  // /auth/me hands it to a reloaded page
+    if (p.via == "session") req.csrf_token = csrf;  // /auth/me hands it to a reloaded page
     req.principal = std::move(p);
     return std::nullopt;
   };
