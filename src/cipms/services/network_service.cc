@@ -83,6 +83,16 @@ Result<std::string> NetworkService::export_as(ExportFormat format) {
   return Status::invalid("unknown export format");
 }
 
+Result<std::optional<std::unordered_set<std::string>>> NetworkService::readable_codes(const Principal& who) {
+  if (who.system) return std::optional<std::unordered_set<std::string>>();
+  AccessFilter a = access_filter(who);
+  a.now = format_utc(ctx_.clock->now());
+  CIPMS_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx_.db->session());
+  CIPMS_ASSIGN_OR_RETURN(auto codes, security_store::readable_facility_codes(*session, a));
+  return std::optional<std::unordered_set<std::string>>(std::unordered_set<std::string>(
+      std::make_move_iterator(codes.begin()), std::make_move_iterator(codes.end())));
+}
+
 Result<NetworkSnapshot> NetworkService::snapshot_for(const Principal& who) {
   CIPMS_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx_.db->session());
   CIPMS_ASSIGN_OR_RETURN(NetworkSnapshot net, session->load_network());

@@ -8,8 +8,10 @@
 // transaction: an import with one bad row writes nothing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "cipms/domain/security.h"
 #include "cipms/services/context.h"
@@ -37,6 +39,9 @@ class NetworkService {
   // JSON and GeoJSON carry it as a top-level "marking" member too.
   Result<std::string> export_as(ExportFormat format, const Principal& who, std::string* marking);
   Result<NetworkSnapshot> snapshot_for(const Principal& who);
+  // The codes of the registry facilities `who` may read (the same rule as snapshot_for, as one
+  // SQL query over codes only); nullopt for the system actor, who may read all of them.
+  Result<std::optional<std::unordered_set<std::string>>> readable_codes(const Principal& who);
   // Creates the demo organisations (those missing) and imports the demo network (replace).
   Result<ImportCounts> load_demo(const DemoOptions& opt);
 
