@@ -5,6 +5,7 @@
 // illegal transitions, 412/428 for versions and 422 with every missing field.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -215,6 +216,17 @@ TEST_F(ApiSurvey, IncompleteSubmit_Answers422WithEveryMissingFieldAndIllegalStep
                         "/self_assessment/government/evidence", "/self_assessment/economic/score",
                         "/self_assessment/morale/score"})
     EXPECT_TRUE(pointers.count(p)) << p << " in " << r.body;
+  // Every problem carries its stable code beside the pointer (docs/survey.md), which clients map
+  // to their own wording instead of matching the English detail.
+  std::map<std::string, std::string> codes;
+  for (const auto& e : problem["errors"]) {
+    ASSERT_TRUE(e.contains("code")) << e.dump();
+    codes[e["pointer"].get<std::string>()] = e["code"].get<std::string>();
+  }
+  EXPECT_EQ(codes["/core_functions"], "survey.core_function_missing");
+  EXPECT_EQ(codes["/assets"], "survey.assets_missing");
+  EXPECT_EQ(codes["/self_assessment/population/score"], "survey.score_required");
+  EXPECT_EQ(codes["/self_assessment/government/evidence"], "survey.evidence_required");
   // Accepting a draft is illegal; a missing If-Match is 428, a stale one 412.
   auto energy = as("energy");
   EXPECT_EQ(post(*energy, base + "/accept", json::object(), v).status, 409);
@@ -226,6 +238,11 @@ TEST_F(ApiSurvey, IncompleteSubmit_Answers422WithEveryMissingFieldAndIllegalStep
           v);
   ASSERT_EQ(r.status, 422) << r.body;
   EXPECT_NE(r.body.find("/external_resources/0/suppliers/0"), std::string::npos) << r.body;
+  bool coded = false;
+  const json supplier_problem = r.json();
+  for (const auto& e : supplier_problem["errors"])
+    coded |= e["pointer"] == "/external_resources/0/suppliers/0" && e.value("code", "") == "survey.supplier_unknown";
+  EXPECT_TRUE(coded) << r.body;
   auto same = tpc->get(base);
   EXPECT_EQ(same.json()["version"], v);
   // A viewer reads but may not edit.

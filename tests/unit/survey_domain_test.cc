@@ -2,6 +2,7 @@
 // rule, and the completeness check that lists every missing or invalid field at once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -88,6 +89,53 @@ TEST(SurveyCompleteness, InvalidValuesAreReportedWithTheirPointers) {
                         "/unmatched_suppliers/0/resource", "/self_assessment/population/score",
                         "/self_assessment/government/categories/1", "/self_assessment/government/categories/2"})
     EXPECT_TRUE(ptrs.count(p)) << p;
+}
+
+// Every rule carries a stable code (docs/survey.md) that clients map to their own wording.
+TEST(SurveyCompleteness, EveryProblemCarriesItsStableCode) {
+  SurveyDocument d;
+  CoreFunction cf;
+  cf.name = "x";
+  d.core_functions = {cf};
+  InternalAsset a;
+  a.asset_class = AssetClass::kIct;
+  a.max_backup_hours = -1;
+  d.assets = {a};
+  d.external_resources = {ExternalResource{}};
+  d.unmatched_suppliers = {UnmatchedSupplier{}};
+  d.survey.assessment.population = {7, "e"};
+  d.survey.assessment.government = {3, ""};
+  d.survey.assessment.government_categories = {"command", "bogus", "command"};
+  std::map<std::string, std::set<std::string>> codes;
+  for (const auto& e : check_survey_complete(d)) {
+    EXPECT_EQ(e.code.rfind("survey.", 0), 0u) << e.pointer << ": " << e.message;
+    codes[e.pointer].insert(e.code);
+  }
+  using S = std::set<std::string>;
+  EXPECT_EQ(codes["/core_functions/0/mtpd_hours"], S{"survey.mtpd_required"});
+  EXPECT_EQ(codes["/core_functions/0/continuity"], S{"survey.continuity_required"});
+  EXPECT_EQ(codes["/assets/0/name"], S{"survey.required"});
+  EXPECT_EQ(codes["/assets/0/max_backup_hours"], S{"survey.hours_invalid"});
+  EXPECT_EQ(codes["/assets/0/backup_plan"], S{"survey.backup_plan_required"});
+  EXPECT_EQ(codes["/assets/0/stops_core_function"], S{"survey.stops_core_function_required"});
+  EXPECT_EQ(codes["/assets/0/replaceable"], S{"survey.replaceable_required"});
+  EXPECT_EQ(codes["/external_resources/0/backup_plan"], S{"survey.backup_plan_required"});
+  EXPECT_EQ(codes["/unmatched_suppliers/0/name"], S{"survey.supplier_name_required"});
+  EXPECT_EQ(codes["/self_assessment/population/score"], S{"survey.score_range"});
+  EXPECT_EQ(codes["/self_assessment/government/evidence"], S{"survey.evidence_required"});
+  EXPECT_EQ(codes["/self_assessment/economic/score"], S{"survey.score_required"});
+  EXPECT_EQ(codes["/self_assessment/government/categories/1"], S{"survey.category_unknown"});
+  EXPECT_EQ(codes["/self_assessment/government/categories/2"], S{"survey.category_duplicate"});
+  std::vector<FieldError> empty = check_survey_complete(SurveyDocument{});
+  EXPECT_TRUE(std::any_of(empty.begin(), empty.end(), [](const FieldError& e) {
+    return e == FieldError{"/core_functions", "list at least one core function", "survey.core_function_missing"};
+  }));
+  GradingProposal p;
+  p.consultations = {{"", "2026-02-30", ""}};
+  std::vector<FieldError> errs;
+  validate_proposal(p, "", errs);
+  for (const auto& e : errs) EXPECT_EQ(e.code.rfind("survey.", 0), 0u) << e.pointer << ": " << e.message;
+  EXPECT_EQ(errs.size(), 5u);
 }
 
 TEST(GradingProposal, RequiresGradeReasonsConsultationAndARankWithinTheList) {

@@ -129,7 +129,11 @@ Response problem_response(int status, std::string_view kind, const std::string& 
   if (!req.request_id.empty()) j["request_id"] = req.request_id;
   if (!errors.empty()) {
     auto& arr = j["errors"] = nlohmann::json::array();
-    for (const FieldError& e : errors) arr.push_back({{"pointer", e.pointer}, {"detail", e.message}});
+    for (const FieldError& e : errors) {
+      nlohmann::json one = {{"pointer", e.pointer}, {"detail", e.message}};
+      if (!e.code.empty()) one["code"] = e.code;
+      arr.push_back(std::move(one));
+    }
   }
   Response r;
   r.status = status;

@@ -32,9 +32,12 @@ enum class Code {
 };
 
 // Where and what, for one problem in the input.
+// `code` is a stable machine code for the rule ("survey.mtpd_required", docs/survey.md) that a
+// client can map to its own wording; empty when the rule has none. It takes part in ==.
 struct FieldError {
   std::string pointer;  // JSON pointer ("/facilities/2/lat") or "line 7, column lat"
   std::string message;
+  std::string code = {};
   bool operator==(const FieldError&) const = default;
 };
 

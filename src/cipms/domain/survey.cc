@@ -22,11 +22,11 @@ std::optional<E> parse_of(const char* const (&names)[N], std::string_view s) {
 bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 void too_long(const std::string& s, std::size_t max, const std::string& ptr, std::vector<FieldError>& out) {
-  if (s.size() > max) out.push_back({ptr, "must be at most " + std::to_string(max) + " bytes"});
+  if (s.size() > max) out.push_back({ptr, "must be at most " + std::to_string(max) + " bytes", "survey.too_long"});
 }
 
 void hours(const std::optional<double>& h, const std::string& ptr, std::vector<FieldError>& out) {
-  if (h && (!std::isfinite(*h) || *h < 0)) out.push_back({ptr, "must be a number of hours >= 0"});
+  if (h && (!std::isfinite(*h) || *h < 0)) out.push_back({ptr, "must be a number of hours >= 0", "survey.hours_invalid"});
 }
 
 }  // namespace
@@ -100,7 +100,7 @@ void validate_assessment(const SelfAssessment& a, const std::string& where, std:
   auto crit = [&](const CriterionScore& c, const char* name) {
     std::string p = where + "/" + name;
     if (c.score && (*c.score < kMinScore || *c.score > kMaxScore))
-      out.push_back({p + "/score", "must be a score from 1 (negligible) to 5 (severe, national)"});
+      out.push_back({p + "/score", "must be a score from 1 (negligible) to 5 (severe, national)", "survey.score_range"});
     too_long(c.evidence, 10000, p + "/evidence", out);
   };
   crit(a.population, "population");
@@ -113,16 +113,16 @@ void validate_assessment(const SelfAssessment& a, const std::string& where, std:
     if (!valid_gov_category(c)) {
       std::string known;
       for (const auto& g : kGovCategories) known += std::string(known.empty() ? "" : ", ") + g.code;
-      out.push_back({p, "unknown category '" + c + "' (one of " + known + ")"});
+      out.push_back({p, "unknown category '" + c + "' (one of " + known + ")", "survey.category_unknown"});
     } else if (std::find(a.government_categories.begin(), a.government_categories.begin() + static_cast<long>(i), c) !=
                a.government_categories.begin() + static_cast<long>(i)) {
-      out.push_back({p, "category '" + c + "' is listed twice"});
+      out.push_back({p, "category '" + c + "' is listed twice", "survey.category_duplicate"});
     }
   }
 }
 
 void validate_asset(const InternalAsset& a, const std::string& where, std::vector<FieldError>& out) {
-  if (blank(a.name)) out.push_back({where + "/name", "is required"});
+  if (blank(a.name)) out.push_back({where + "/name", "is required", "survey.required"});
   too_long(a.name, 200, where + "/name", out);
   too_long(a.description, 4000, where + "/description", out);
   too_long(a.backup_plan, 4000, where + "/backup_plan", out);
@@ -130,7 +130,7 @@ void validate_asset(const InternalAsset& a, const std::string& where, std::vecto
 }
 
 void validate_unmatched_supplier(const UnmatchedSupplier& u, const std::string& where, std::vector<FieldError>& out) {
-  if (blank(u.name)) out.push_back({where + "/name", "is required: the supplier as you know it"});
+  if (blank(u.name)) out.push_back({where + "/name", "is required: the supplier as you know it", "survey.supplier_name_required"});
   too_long(u.name, 200, where + "/name", out);
   too_long(u.note, 2000, where + "/note", out);
   too_long(u.backup_plan, 4000, where + "/backup_plan", out);
@@ -138,73 +138,76 @@ void validate_unmatched_supplier(const UnmatchedSupplier& u, const std::string& 
 }
 
 void validate_proposal(const GradingProposal& p, const std::string& where, std::vector<FieldError>& out) {
-  if (p.grade < 1 || p.grade > 3) out.push_back({where + "/grade", "must be 1, 2 or 3"});
-  if (blank(p.reasons)) out.push_back({where + "/reasons", "the reasons for the grade are required"});
+  if (p.grade < 1 || p.grade > 3) out.push_back({where + "/grade", "must be 1, 2 or 3", "survey.grade_invalid"});
+  if (blank(p.reasons)) out.push_back({where + "/reasons", "the reasons for the grade are required", "survey.reasons_required"});
   too_long(p.reasons, 10000, where + "/reasons", out);
-  if (p.rank && *p.rank < 1) out.push_back({where + "/rank", "must be >= 1"});
-  if (p.rank_of && *p.rank_of < 1) out.push_back({where + "/rank_of", "must be >= 1"});
+  if (p.rank && *p.rank < 1) out.push_back({where + "/rank", "must be >= 1", "survey.rank_invalid"});
+  if (p.rank_of && *p.rank_of < 1) out.push_back({where + "/rank_of", "must be >= 1", "survey.rank_invalid"});
   if (p.rank && p.rank_of && *p.rank > *p.rank_of)
     out.push_back({where + "/rank", "rank " + std::to_string(*p.rank) + " is beyond the " +
-                                        std::to_string(*p.rank_of) + " facilities ranked"});
+                                        std::to_string(*p.rank_of) + " facilities ranked", "survey.rank_beyond"});
   if (p.consultations.empty())
-    out.push_back({where + "/consultations", "record at least one consultation (agencies, civil groups, experts)"});
+    out.push_back({where + "/consultations", "record at least one consultation (agencies, civil groups, experts)", "survey.consultation_required"});
   for (std::size_t i = 0; i < p.consultations.size(); ++i) {
     const Consultation& c = p.consultations[i];
     std::string cp = where + "/consultations/" + std::to_string(i);
-    if (blank(c.with_whom)) out.push_back({cp + "/with_whom", "is required"});
-    if (!valid_iso_date(c.held_on)) out.push_back({cp + "/held_on", "must be a date YYYY-MM-DD"});
-    if (blank(c.summary)) out.push_back({cp + "/summary", "what was said is required"});
+    if (blank(c.with_whom)) out.push_back({cp + "/with_whom", "is required", "survey.required"});
+    if (!valid_iso_date(c.held_on)) out.push_back({cp + "/held_on", "must be a date YYYY-MM-DD", "survey.date_invalid"});
+    if (blank(c.summary)) out.push_back({cp + "/summary", "what was said is required", "survey.summary_required"});
   }
 }
 
 std::vector<FieldError> check_survey_complete(const SurveyDocument& d) {
   std::vector<FieldError> out;
-  if (d.core_functions.empty()) out.push_back({"/core_functions", "list at least one core function"});
+  if (d.core_functions.empty()) out.push_back({"/core_functions", "list at least one core function", "survey.core_function_missing"});
   for (std::size_t i = 0; i < d.core_functions.size(); ++i) {
     const CoreFunction& c = d.core_functions[i];
     std::string p = "/core_functions/" + std::to_string(i);
-    if (blank(c.name)) out.push_back({p + "/name", "is required"});
-    if (!c.mtpd_hours) out.push_back({p + "/mtpd_hours", "the maximum tolerable downtime is required"});
-    if (blank(c.continuity)) out.push_back({p + "/continuity", "the continuity arrangement is required"});
+    if (blank(c.name)) out.push_back({p + "/name", "is required", "survey.required"});
+    if (!c.mtpd_hours) out.push_back({p + "/mtpd_hours", "the maximum tolerable downtime is required", "survey.mtpd_required"});
+    if (blank(c.continuity)) out.push_back({p + "/continuity", "the continuity arrangement is required", "survey.continuity_required"});
   }
   for (std::size_t i = 0; i < d.external_resources.size(); ++i)
     if (blank(d.external_resources[i].backup_plan))
       out.push_back({"/external_resources/" + std::to_string(i) + "/backup_plan",
-                     "the backup plan when this resource fails is required (write 'none' if there is none)"});
+                     "the backup plan when this resource fails is required (write 'none' if there is none)",
+                     "survey.backup_plan_required"});
   for (std::size_t i = 0; i < d.unmatched_suppliers.size(); ++i) {
     const UnmatchedSupplier& u = d.unmatched_suppliers[i];
     std::string p = "/unmatched_suppliers/" + std::to_string(i);
     validate_unmatched_supplier(u, p, out);
-    if (blank(u.resource)) out.push_back({p + "/resource", "is required"});
-    if (blank(u.backup_plan)) out.push_back({p + "/backup_plan", "is required (write 'none' if there is none)"});
+    if (blank(u.resource)) out.push_back({p + "/resource", "is required", "survey.required"});
+    if (blank(u.backup_plan)) out.push_back({p + "/backup_plan", "is required (write 'none' if there is none)", "survey.backup_plan_required"});
   }
-  if (d.assets.empty()) out.push_back({"/assets", "list the internal essential assets (physical, personnel, ICT)"});
+  if (d.assets.empty()) out.push_back({"/assets", "list the internal essential assets (physical, personnel, ICT)", "survey.assets_missing"});
   for (std::size_t i = 0; i < d.assets.size(); ++i) {
     const InternalAsset& a = d.assets[i];
     std::string p = "/assets/" + std::to_string(i);
     validate_asset(a, p, out);
-    if (blank(a.backup_plan)) out.push_back({p + "/backup_plan", "is required (write 'none' if there is none)"});
-    if (!a.max_backup_hours) out.push_back({p + "/max_backup_hours", "the maximum backup time is required"});
+    if (blank(a.backup_plan)) out.push_back({p + "/backup_plan", "is required (write 'none' if there is none)", "survey.backup_plan_required"});
+    if (!a.max_backup_hours) out.push_back({p + "/max_backup_hours", "the maximum backup time is required", "survey.max_backup_required"});
     if (a.asset_class == AssetClass::kIct) {
       if (!a.stops_core_function)
-        out.push_back({p + "/stops_core_function", "say whether losing this ICT asset stops a core function"});
+        out.push_back({p + "/stops_core_function", "say whether losing this ICT asset stops a core function",
+                       "survey.stops_core_function_required"});
       if (!a.replaceable)
-        out.push_back({p + "/replaceable", "say whether this ICT asset can be temporarily replaced"});
+        out.push_back({p + "/replaceable", "say whether this ICT asset can be temporarily replaced", "survey.replaceable_required"});
     }
   }
   const SelfAssessment& s = d.survey.assessment;
   validate_assessment(s, "/self_assessment", out);
   auto crit = [&](const CriterionScore& c, const char* name) {
     std::string p = std::string("/self_assessment/") + name;
-    if (!c.score) out.push_back({p + "/score", "a score from 1 to 5 is required"});
-    if (blank(c.evidence)) out.push_back({p + "/evidence", "the evidence for the score is required"});
+    if (!c.score) out.push_back({p + "/score", "a score from 1 to 5 is required", "survey.score_required"});
+    if (blank(c.evidence)) out.push_back({p + "/evidence", "the evidence for the score is required", "survey.evidence_required"});
   };
   crit(s.population, "population");
   crit(s.government, "government");
   crit(s.economic, "economic");
   crit(s.morale, "morale");
   if (s.government.score.value_or(0) > 1 && s.government_categories.empty())
-    out.push_back({"/self_assessment/government/categories", "name the government and social functions it supports"});
+    out.push_back({"/self_assessment/government/categories", "name the government and social functions it supports",
+                   "survey.categories_required"});
   return out;
 }
 

@@ -5,8 +5,9 @@
 namespace cipms {
 
 namespace {
-void add(std::vector<FieldError>& out, const std::string& where, const char* field, std::string msg) {
-  out.push_back({where + "/" + field, std::move(msg)});
+void add(std::vector<FieldError>& out, const std::string& where, const char* field, std::string msg,
+         std::string code = {}) {
+  out.push_back({where + "/" + field, std::move(msg), std::move(code)});
 }
 bool finite_nonneg(double v) { return std::isfinite(v) && v >= 0; }
 
@@ -73,31 +74,32 @@ void validate_organisation(const Organisation& o, const Taxonomy& tax, const std
 
 void validate_core_function(const CoreFunction& c, const std::string& where,
                             std::vector<FieldError>& out) {
-  if (c.name.empty()) add(out, where, "name", "is required");
-  if (c.name.size() > 200) add(out, where, "name", "must be at most 200 bytes");
+  if (c.name.empty()) add(out, where, "name", "is required", "registry.required");
+  if (c.name.size() > 200) add(out, where, "name", "must be at most 200 bytes", "registry.too_long");
   if (c.mtpd_hours && !finite_nonneg(*c.mtpd_hours))
-    add(out, where, "mtpd_hours", "must be a finite number >= 0");
+    add(out, where, "mtpd_hours", "must be a finite number >= 0", "registry.hours_invalid");
 }
 
 void validate_dependency_fields(const std::string& resource, std::size_t supplier_count,
                                 int min_up, double backup_hours, int duplicate_supplier_index,
                                 int self_supplier_index, const Taxonomy& tax,
                                 const std::string& where, std::vector<FieldError>& out) {
-  if (!tax.resource(resource)) add(out, where, "resource", "unknown resource '" + resource + "'");
-  if (supplier_count == 0) add(out, where, "suppliers", "at least one supplier is required");
+  if (!tax.resource(resource)) add(out, where, "resource", "unknown resource '" + resource + "'", "registry.resource_unknown");
+  if (supplier_count == 0) add(out, where, "suppliers", "at least one supplier is required", "registry.supplier_required");
   if (duplicate_supplier_index >= 0)
     out.push_back({where + "/suppliers/" + std::to_string(duplicate_supplier_index),
-                   "supplier listed twice"});
+                   "supplier listed twice", "registry.supplier_duplicate"});
   if (self_supplier_index >= 0)
     out.push_back({where + "/suppliers/" + std::to_string(self_supplier_index),
-                   "a facility cannot supply itself"});
+                   "a facility cannot supply itself", "registry.self_supply"});
   if (min_up < 1)
-    add(out, where, "min_up", "must be >= 1");
+    add(out, where, "min_up", "must be >= 1", "registry.min_up_invalid");
   else if (supplier_count > 0 && static_cast<std::size_t>(min_up) > supplier_count)
     add(out, where, "min_up",
         "min_up " + std::to_string(min_up) + " exceeds the number of suppliers (" +
-            std::to_string(supplier_count) + ")");
-  if (!finite_nonneg(backup_hours)) add(out, where, "backup_hours", "must be a finite number >= 0");
+            std::to_string(supplier_count) + ")",
+        "registry.min_up_exceeds");
+  if (!finite_nonneg(backup_hours)) add(out, where, "backup_hours", "must be a finite number >= 0", "registry.hours_invalid");
 }
 
 }  // namespace cipms

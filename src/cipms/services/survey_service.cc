@@ -176,12 +176,12 @@ struct Change {
 Result<SurveyRound> SurveyService::create_round(const Principal& who, const SurveyRound& r) {
   if (!who.can(Permission::kGradeFinalise)) return denied("survey rounds are opened by the Office of Homeland Security");
   std::vector<FieldError> errs;
-  if (r.year < 2000 || r.year > 2200) errs.push_back({"/year", "must be a year between 2000 and 2200"});
-  if (!valid_iso_date(r.opens_on)) errs.push_back({"/opens_on", "must be a date YYYY-MM-DD"});
-  if (!valid_iso_date(r.deadline)) errs.push_back({"/deadline", "must be a date YYYY-MM-DD"});
+  if (r.year < 2000 || r.year > 2200) errs.push_back({"/year", "must be a year between 2000 and 2200", "survey.round_year_invalid"});
+  if (!valid_iso_date(r.opens_on)) errs.push_back({"/opens_on", "must be a date YYYY-MM-DD", "survey.date_invalid"});
+  if (!valid_iso_date(r.deadline)) errs.push_back({"/deadline", "must be a date YYYY-MM-DD", "survey.date_invalid"});
   if (valid_iso_date(r.opens_on) && valid_iso_date(r.deadline) && r.deadline < r.opens_on)
-    errs.push_back({"/deadline", "must not be before opens_on"});
-  if (r.title.size() > 200) errs.push_back({"/title", "must be at most 200 bytes"});
+    errs.push_back({"/deadline", "must not be before opens_on", "survey.deadline_before_opening"});
+  if (r.title.size() > 200) errs.push_back({"/title", "must be at most 200 bytes", "survey.too_long"});
   if (!errs.empty()) return unprocessable("the survey round is not valid", std::move(errs));
   TimePoint now = ctx_.clock->now();
   return in_transaction<SurveyRound>(ctx_, [&](Session& s) -> Result<SurveyRound> {
@@ -206,9 +206,9 @@ Result<SurveyRound> SurveyService::get_round(const Principal& who, int year) {
 Result<SurveyRound> SurveyService::update_round(const Principal& who, const SurveyRound& r, std::int64_t expected) {
   if (!who.can(Permission::kGradeFinalise)) return denied("survey rounds are managed by the Office of Homeland Security");
   std::vector<FieldError> errs;
-  if (!valid_iso_date(r.opens_on)) errs.push_back({"/opens_on", "must be a date YYYY-MM-DD"});
-  if (!valid_iso_date(r.deadline)) errs.push_back({"/deadline", "must be a date YYYY-MM-DD"});
-  if (errs.empty() && r.deadline < r.opens_on) errs.push_back({"/deadline", "must not be before opens_on"});
+  if (!valid_iso_date(r.opens_on)) errs.push_back({"/opens_on", "must be a date YYYY-MM-DD", "survey.date_invalid"});
+  if (!valid_iso_date(r.deadline)) errs.push_back({"/deadline", "must be a date YYYY-MM-DD", "survey.date_invalid"});
+  if (errs.empty() && r.deadline < r.opens_on) errs.push_back({"/deadline", "must not be before opens_on", "survey.deadline_before_opening"});
   if (!errs.empty()) return unprocessable("the survey round is not valid", std::move(errs));
   TimePoint now = ctx_.clock->now();
   return in_transaction<SurveyRound>(ctx_, [&](Session& s) -> Result<SurveyRound> {
@@ -356,14 +356,15 @@ Status check_dependency(Session& s, const Taxonomy& tax, const Dependency& d, co
   for (std::size_t i = 0; i < d.suppliers.size(); ++i) {
     std::string ptr = where + "/suppliers/" + std::to_string(i);
     if (!d.suppliers[i].valid()) {
-      errs.push_back({ptr, "must be a positive facility id"});
+      errs.push_back({ptr, "must be a positive facility id", "survey.supplier_invalid"});
       continue;
     }
     auto f = s.get_facility(d.suppliers[i]);
     if (f.is_ok()) continue;
     if (f.status().code() != Code::kNotFound) return f.status();
     errs.push_back({ptr, "facility " + std::to_string(d.suppliers[i].value) +
-                             " is not registered; name a supplier that is not registered yet under unmatched_suppliers"});
+                             " is not registered; name a supplier that is not registered yet under unmatched_suppliers",
+                    "survey.supplier_unknown"});
   }
   return Status::ok();
 }
@@ -384,9 +385,10 @@ Result<SurveyDocument> SurveyService::put_core_functions_in(Session* outer, cons
                            if (items[i].id.valid()) {
                              if (!existing.count(items[i].id.value))
                                errs.push_back({p + "/id", "core function " + std::to_string(items[i].id.value) +
-                                                              " is not one of this facility's"});
+                                                              " is not one of this facility's",
+                                              "survey.core_function_unknown"});
                              else if (!kept.insert(items[i].id.value).second)
-                               errs.push_back({p + "/id", "listed twice"});
+                               errs.push_back({p + "/id", "listed twice", "survey.duplicate"});
                            }
                          }
                          if (!errs.empty()) return unprocessable("the core functions are not valid", std::move(errs));
@@ -425,19 +427,20 @@ Result<SurveyDocument> SurveyService::put_external_resources_in(Session* outer, 
           Dependency dep = items[i].dependency;
           dep.consumer = f.id;
           CIPMS_RETURN_IF_ERROR(check_dependency(s, tax, dep, p, errs));
-          if (items[i].backup_plan.size() > 4000) errs.push_back({p + "/backup_plan", "must be at most 4000 bytes"});
+          if (items[i].backup_plan.size() > 4000) errs.push_back({p + "/backup_plan", "must be at most 4000 bytes", "survey.too_long"});
           if (dep.id.valid()) {
             if (!existing.count(dep.id.value))
-              errs.push_back({p + "/id", "dependency " + std::to_string(dep.id.value) + " is not one of this facility's"});
+              errs.push_back({p + "/id", "dependency " + std::to_string(dep.id.value) + " is not one of this facility's",
+                             "survey.dependency_unknown"});
             else if (!kept.insert(dep.id.value).second)
-              errs.push_back({p + "/id", "listed twice"});
+              errs.push_back({p + "/id", "listed twice", "survey.duplicate"});
           }
         }
         for (std::size_t i = 0; i < unmatched.size(); ++i) {
           std::string p = "/unmatched_suppliers/" + std::to_string(i);
           validate_unmatched_supplier(unmatched[i], p, errs);
           if (!unmatched[i].resource.empty() && !tax.resource(unmatched[i].resource))
-            errs.push_back({p + "/resource", "unknown resource '" + unmatched[i].resource + "'"});
+            errs.push_back({p + "/resource", "unknown resource '" + unmatched[i].resource + "'", "survey.resource_unknown"});
         }
         if (!errs.empty()) return unprocessable("the external critical resources are not valid", std::move(errs));
         for (const auto& [did, e] : existing)
@@ -480,7 +483,8 @@ Result<SurveyDocument> SurveyService::put_assets_in(Session* outer, const Princi
                                             [&](const CoreFunction& cf) { return cf.id == *items[i].core_function; }))
                              errs.push_back({p + "/core_function", "core function " +
                                                                       std::to_string(items[i].core_function->value) +
-                                                                      " is not one of this facility's"});
+                                                                      " is not one of this facility's",
+                                              "survey.core_function_unknown"});
                          }
                          if (!errs.empty()) return unprocessable("the internal essential assets are not valid", std::move(errs));
                          CIPMS_RETURN_IF_ERROR(ss::replace_assets(s, sv.id, items));
@@ -531,7 +535,7 @@ Result<SurveyDocument> SurveyService::return_survey(const Principal& who, std::i
                        [&](Session&, const SurveyDocument&, Survey& sv, const Facility&, TimePoint) -> Status {
                          if (comment.find_first_not_of(" \t\r\n") == std::string::npos)
                            return unprocessable("a returned survey needs comments",
-                                                {{"/comment", "say what the provider must correct or complete"}});
+                                                {{"/comment", "say what the provider must correct or complete", "survey.comment_required"}});
                          sv.return_comment = comment;
                          return Status::ok();
                        });
@@ -571,15 +575,15 @@ Result<SurveyDocument> SurveyService::add_review_opinion(const Principal& who, s
                        [&](Session& s, const SurveyDocument&, Survey& sv, const Facility&, TimePoint now) -> Status {
                          std::vector<FieldError> errs;
                          if (o.opinion.find_first_not_of(" \t\r\n") == std::string::npos)
-                           errs.push_back({"/opinion", "the reviewing body's opinion is required"});
+                           errs.push_back({"/opinion", "the reviewing body's opinion is required", "survey.opinion_required"});
                          if (o.recommended_grade && (*o.recommended_grade < 1 || *o.recommended_grade > 3))
-                           errs.push_back({"/recommended_grade", "must be 1, 2 or 3"});
+                           errs.push_back({"/recommended_grade", "must be 1, 2 or 3", "survey.grade_invalid"});
                          for (std::size_t i = 0; i < missing.size(); ++i) {
                            std::string p = "/missing_facilities/" + std::to_string(i);
                            if (missing[i].name.find_first_not_of(" \t") == std::string::npos)
-                             errs.push_back({p + "/name", "is required"});
+                             errs.push_back({p + "/name", "is required", "survey.required"});
                            if (missing[i].reason.find_first_not_of(" \t") == std::string::npos)
-                             errs.push_back({p + "/reason", "say why it should be in the inventory"});
+                             errs.push_back({p + "/reason", "say why it should be in the inventory", "survey.missing_reason_required"});
                          }
                          if (!errs.empty()) return unprocessable("the review opinion is not valid", std::move(errs));
                          ReviewOpinion rec = o;
@@ -607,7 +611,7 @@ Result<SurveyDocument> SurveyService::finalise(const Principal& who, std::int64_
                        [&](Session& s, const SurveyDocument& d, Survey& sv, const Facility& f, TimePoint now) -> Status {
                          int g = grade.value_or(sv.proposal ? sv.proposal->grade : 0);
                          if (g < 1 || g > 3)
-                           return unprocessable("the final grade is not valid", {{"/grade", "must be 1, 2 or 3"}});
+                           return unprocessable("the final grade is not valid", {{"/grade", "must be 1, 2 or 3", "survey.grade_invalid"}});
                          sv.final_grade = g;
                          sv.finalised_at = format_utc(now);
                          Facility upd = f;
@@ -875,17 +879,17 @@ Result<SurveyService::ImportSummary> SurveyService::import_surveys(const Princip
             c != Code::kPermissionDenied && c != Code::kNotFound && c != Code::kPreconditionFailed)
           return st;
         if (st.errors().empty()) errs.push_back({at, st.message()});
-        for (const auto& e : st.errors()) errs.push_back({at + e.pointer, e.message});
+        for (const auto& e : st.errors()) errs.push_back({at + e.pointer, e.message, e.code});
         return Status::ok();
       };
       auto f = s.find_facility_by_code(item.facility_code);
       if (!f.is_ok()) {
         if (f.status().code() != Code::kNotFound) return f.status();
-        errs.push_back({at + "/facility", "no facility with code '" + item.facility_code + "'"});
+        errs.push_back({at + "/facility", "no facility with code '" + item.facility_code + "'", "survey.facility_unknown"});
         continue;
       }
       if (!who.system && !who.may_read(*f, false)) {
-        errs.push_back({at + "/facility", "no facility with code '" + item.facility_code + "'"});
+        errs.push_back({at + "/facility", "no facility with code '" + item.facility_code + "'", "survey.facility_unknown"});
         continue;
       }
       if (Status st = check_permission(who, *f, Need::kEdit); !st.is_ok()) {
@@ -897,7 +901,8 @@ Result<SurveyService::ImportSummary> SurveyService::import_surveys(const Princip
       if (existing) {
         if (!survey_editable(existing->state)) {
           errs.push_back({at, "the " + std::to_string(year) + " survey of " + f->code + " is " +
-                                  survey_state_code(existing->state) + " and can no longer be changed"});
+                                  survey_state_code(existing->state) + " and can no longer be changed",
+                          "survey.not_editable"});
           continue;
         }
         sv = *existing;
@@ -931,7 +936,8 @@ Result<SurveyService::ImportSummary> SurveyService::import_surveys(const Princip
               } else if (sup.status().code() == Code::kNotFound) {
                 errs.push_back({at + "/external_resources/" + std::to_string(j) + "/suppliers/" + std::to_string(k),
                                 "no registered facility '" + r.supplier_codes[k] +
-                                    "'; name it under unmatched_suppliers until it is registered"});
+                                    "'; name it under unmatched_suppliers until it is registered",
+                                "survey.supplier_unknown"});
                 ok = false;
               } else {
                 return sup.status();
