@@ -13,6 +13,7 @@ PACKAGES=(
   prometheus-cpp-dev  # /metrics (core library and text serializer only)
   libsodium-dev libssl-dev liboath-dev
   libxlsxwriter-dev  # XLSX export of survey grading lists
+  libzip-dev libpugixml-dev  # XLSX survey import (reading the workbook's zip and XML; docs/adr/0005)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev wrk
   openssl  # the TLS test makes a throwaway self-signed certificate with it

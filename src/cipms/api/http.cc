@@ -62,6 +62,14 @@ std::optional<std::string> Request::header(const std::string& lower_name) const 
   return it->second;
 }
 
+std::string Request::media_type() const {
+  std::string ct = header("content-type").value_or("");
+  std::string mt = ct.substr(0, ct.find(';'));
+  while (!mt.empty() && mt.back() == ' ') mt.pop_back();
+  for (char& c : mt) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return mt;
+}
+
 std::optional<std::string> Request::query_param(const std::string& name) const {
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;

@@ -37,6 +37,8 @@ struct Request {
 
   std::optional<std::string> header(const std::string& lower_name) const;
   std::optional<std::string> query_param(const std::string& name) const;
+  // The Content-Type's media type, lower-cased, without parameters ("text/csv"); "" when none.
+  std::string media_type() const;
   // The principal of a non-public route (the auth step guarantees one); an anonymous
   // principal that may do nothing but public things when none is set.
   const Principal& who() const;

@@ -13,14 +13,6 @@ namespace {
 // A facilities-only upload: a dependencies file with its header and no rows.
 constexpr std::string_view kNoDependenciesCsv = "consumer,resource,suppliers,min_up,backup_hours\n";
 
-std::string media_type(const Request& req) {
-  std::string ct = req.header("content-type").value_or("");
-  std::string mt = ct.substr(0, ct.find(';'));
-  while (!mt.empty() && mt.back() == ' ') mt.pop_back();
-  for (char& c : mt) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return mt;
-}
-
 // Tells a CSV pair wrapped in JSON ({"facilities_csv": ..., "dependencies_csv": ...}) from a
 // network.json by the first key of the top-level object, without parsing a 64 MiB file twice:
 // the SAX parse stops at that key.
@@ -114,7 +106,7 @@ void add_network_routes(Router& router, const ServiceContext& ctx) {
     }
     if (Status st = q.finish(); !st.is_ok()) return problem(st, req);
 
-    std::string mt = media_type(req);
+    std::string mt = req.media_type();
     Result<ImportCounts> counts = Status::internal("not run");
     if (mt == "application/json" || mt.empty()) {
       if (is_csv_pair_json(req.body)) {

@@ -17,7 +17,8 @@ namespace cipms::api {
 struct ApiOptions {
   std::size_t max_body_bytes = std::size_t{1} << 20;         // every route but imports: 1 MiB
   std::size_t max_import_bytes = std::size_t{64} << 20;      // routes that take whole networks:
-  std::vector<std::string> import_routes = {"/api/v1/network/import", "/api/v1/simulations"};
+  std::vector<std::string> import_routes = {"/api/v1/network/import", "/api/v1/simulations",
+                                            "/api/v1/survey-rounds/{year}/import"};
 };
 
 // Middleware hook run after routing and before the handler: returns a response to stop the
@@ -31,6 +32,7 @@ void add_system_routes(Router& router, const ServiceContext& ctx);    // system_
 void add_audit_routes(Router& router, const ServiceContext& ctx);     // audit_routes.cc
 void add_security_routes(Router& router, const ServiceContext& ctx);  // security_routes.cc
 void add_survey_routes(Router& router, const ServiceContext& ctx);    // survey_routes.cc
+void add_survey_import_routes(Router& router, const ServiceContext& ctx);  // survey_import_routes.cc
 // The auth step (security_routes.cc): looks the route's permission up (permissions.h),
 // identifies the caller by session cookie (+ X-CSRF-Token on state-changing requests) or
 // API token, answers 401/403/429 itself (audited) or sets req.principal and goes on.

@@ -115,7 +115,9 @@ export async function request<T>(
   const h: Record<string, string> = { Accept: 'application/json', ...headers }
   if (isUnsafeMethod(method) && csrfToken) h['X-CSRF-Token'] = csrfToken
   const init: RequestInit = { method, headers: h, credentials: 'same-origin' }
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body // the browser sets multipart/form-data with its boundary
+  } else if (body !== undefined) {
     init.body = JSON.stringify(body)
     h['Content-Type'] = 'application/json'
   }

@@ -15,6 +15,8 @@ export interface SurveyRound {
   opens_on: string
   deadline: string
   version: number
+  /** Days before the deadline a reminder goes out (then weekly once overdue). */
+  reminder_days?: number[]
 }
 
 export interface FacilityBrief {
@@ -240,12 +242,25 @@ const R = `${API}/survey-rounds`
 const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` })
 
 export const listRounds = () => get<{ items: SurveyRound[]; total: number }>(R)
-export const createRound = (r: { year: number; title: string; opens_on: string; deadline: string }) =>
+export const createRound = (r: { year: number; title: string; opens_on: string; deadline: string; reminder_days?: number[] }) =>
   request<SurveyRound>('POST', R, r).then((x) => x.data)
 export const gradingBoard = (year: number, q: BoardQuery = {}) =>
   get<Page<BoardRow>>(`${R}/${year}/surveys${buildQuery(q as Record<string, QueryValue>)}`)
 export const overdue = (year: number, limit = 100, offset = 0) =>
   get<Page<FacilityBrief> & { deadline: string; past_deadline: boolean }>(`${R}/${year}/overdue${buildQuery({ limit, offset })}`)
+export interface ImportSummary {
+  year: number
+  format: 'json' | 'csv' | 'xlsx'
+  surveys: number
+  submitted: number
+}
+/** POST /survey-rounds/{year}/import: the file as multipart part `file` (JSON, CSV or XLSX; all or nothing). */
+export function importSurveys(year: number, file: File): Promise<ImportSummary> {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  return request<ImportSummary>('POST', `${R}/${year}/import`, form).then((x) => x.data)
+}
+export const importTemplateUrl = (year: number) => `${R}/${year}/import-template.xlsx`
 export const startSurvey = (year: number, facility: number) =>
   request<Survey>('POST', `${R}/${year}/surveys`, { facility }).then((x) => x.data)
 export const completion = (year: number) => get<Completion>(`${R}/${year}/completion`)
