@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -229,6 +230,110 @@ TEST_F(ApiAuth, MeReturnsThePrincipalAndTheCsrfTokenForASession) {
   EXPECT_EQ(t.json().count("csrf_token"), 0u) << t.body;
   // Without an identity: 401.
   EXPECT_EQ(client()->get("/api/v1/auth/me").status, 401);
+}
+
+TEST_F(ApiAuth, BadUserGrantAndClassificationBodiesAreRefusedAndWriteNothing) {
+  auto admin = signed_in("admin");
+  auto auditor = signed_in("auditor");
+  // A facility to classify and a user to grant to (made first, so the counts below start after).
+  auto tax = http_->get("/api/v1/taxonomy").json();
+  std::string sub, type;
+  for (const auto& e : tax["subsectors"])
+    if (e["parent"] == "energy") {
+      sub = e["code"];
+      break;
+    }
+  for (const auto& e : tax["facility_types"])
+    if (e["parent"] == sub) {
+      type = e["code"];
+      break;
+    }
+  ASSERT_FALSE(type.empty()) << tax.dump().substr(0, 300);
+  auto made = http_->post_json("/api/v1/facilities", json{{"code", "BAD-INPUT-1"}, {"name", "壞輸入測試"},
+                                                          {"sector", "energy"}, {"subsector", sub}, {"type", type}}
+                                                         .dump());
+  ASSERT_EQ(made.status, 201) << made.body;
+  const json fac = made.json().contains("facility") ? made.json()["facility"] : made.json();
+  const std::string fac_url = "/api/v1/facilities/" + fac["id"].dump();
+  const std::int64_t energy_id = [&] {
+    const json list = admin->get("/api/v1/users?limit=100").json();
+    for (const auto& u : list["items"])
+      if (u["username"] == "energy") return u["id"].get<std::int64_t>();
+    return std::int64_t{0};
+  }();
+  ASSERT_GT(energy_id, 0);
+
+  auto users = [&] { return admin->get("/api/v1/users?limit=1").json().value("total", std::int64_t{-1}); };
+  auto grants = [&] { return http_->get("/api/v1/grants").json().value("total", std::int64_t{-1}); };
+  auto changes = [&] {  // audit entries of successful actions (a refusal may leave a "failed" one)
+    return auditor->get("/api/v1/audit?limit=1&outcome=ok").json().value("total", std::int64_t{-1});
+  };
+  auto facility = [&] { return http_->get(fac_url).body; };
+  const std::int64_t users0 = users(), grants0 = grants(), changes0 = changes();
+  const std::string facility0 = facility();
+  ASSERT_GE(users0, 1);
+  ASSERT_GE(grants0, 0);
+  ASSERT_GE(changes0, 1);
+
+  struct Case {
+    const char* what;
+    std::function<HttpResponse()> send;
+    const char* pointer;  // the field the answer must name (nullptr: a rule across fields)
+  };
+  const Case cases[] = {
+      {"user: unknown role",
+       [&] {
+         return admin->post_json("/api/v1/users", json{{"username", "bad-role"}, {"display_name", "X"}, {"org", "TPC"},
+                                                       {"role", "emperor"}, {"password", HttpClient::kTestPassword}}
+                                                      .dump());
+       },
+       "/role"},
+      {"user: short password",
+       [&] {
+         return admin->post_json("/api/v1/users", json{{"username", "bad-pw"}, {"display_name", "X"}, {"org", "TPC"},
+                                                       {"role", "provider_viewer"}, {"password", "short"}}
+                                                      .dump());
+       },
+       "/password"},
+      {"grant: no such record kind",
+       [&] {
+         return http_->post_json("/api/v1/grants", json{{"user_id", energy_id}, {"record_kind", "planet"},
+                                                        {"record_id", fac["id"]}, {"reason", "x"}}
+                                                       .dump());
+       },
+       "/record_kind"},
+      {"grant: no reason",
+       [&] {
+         return http_->post_json("/api/v1/grants",
+                                 json{{"user_id", energy_id}, {"record_kind", "facility"}, {"record_id", fac["id"]}}.dump());
+       },
+       "/reason"},
+      {"classification: unknown level",
+       [&] {
+         return http_->request("PUT", fac_url + "/classification", json{{"level", "cosmic"}, {"reason", "x"}}.dump(),
+                               {{"Content-Type", "application/json"}, {"If-Match", "*"}});
+       },
+       "/level"},
+      {"classification: national secret without a declassification date or condition",
+       [&] {
+         return http_->request("PUT", fac_url + "/classification",
+                               json{{"level", "secret"}, {"reason", "x"}}.dump(),
+                               {{"Content-Type", "application/json"}, {"If-Match", "*"}});
+       },
+       nullptr},
+  };
+  for (const Case& c : cases) {
+    auto r = c.send();
+    EXPECT_GE(r.status, 400) << c.what << ": " << r.body;
+    EXPECT_LT(r.status, 500) << c.what << ": " << r.body;
+    if (c.pointer) {
+      EXPECT_NE(r.body.find(std::string("\"") + c.pointer + "\""), std::string::npos) << c.what << ": " << r.body;
+    }
+    EXPECT_EQ(users(), users0) << c.what;
+    EXPECT_EQ(grants(), grants0) << c.what;
+    EXPECT_EQ(changes(), changes0) << c.what;
+    EXPECT_EQ(facility(), facility0) << c.what;
+  }
 }
 
 TEST_F(ApiAuth, AClientSentCsrfEchoHeaderInfluencesNothing) {
