@@ -17,10 +17,12 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev wrk
   openssl  # the TLS test makes a throwaway self-signed certificate with it
+  poppler-utils  # the PDF export tests read the PDFs back (pdftotext, pdfinfo)
   # fuzzing (`make fuzz`: clang with libFuzzer and its sanitizer runtimes)
   clang libclang-rt-14-dev
   postgresql postgresql-client
-  # web UI: browser tests drive Debian's Chromium; CJK fonts so Chinese text renders
+  # web UI: browser tests drive Debian's Chromium; CJK fonts so Chinese text renders; the PDF
+  # exports (survey and grading-list PDFs) are rendered by the same Chromium
   chromium fonts-noto-cjk
 )
 

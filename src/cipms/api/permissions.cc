@@ -85,9 +85,11 @@ const std::map<Key, Permission>& table() {
       {{"GET", "/api/v1/survey-rounds/{year}/overdue"}, P::kRegistryRead},
       {{"GET", "/api/v1/survey-rounds/{year}/missing-facilities"}, P::kSurveyReview},
       {{"GET", "/api/v1/survey-rounds/{year}/grading-list.xlsx"}, P::kSurveyReview},
+      {{"GET", "/api/v1/survey-rounds/{year}/grading-list.pdf"}, P::kSurveyReview},
       {{"POST", "/api/v1/survey-rounds/{year}/import"}, P::kSurveyEdit},  // service: each facility in scope
       {{"GET", "/api/v1/survey-rounds/{year}/import-template.xlsx"}, P::kRegistryRead},
       {{"GET", "/api/v1/surveys/{id}"}, P::kRegistryRead},
+      {{"GET", "/api/v1/surveys/{id}/export.pdf"}, P::kRegistryRead},
       {{"GET", "/api/v1/surveys/{id}/changes"}, P::kRegistryRead},
       {{"GET", "/api/v1/surveys/{id}/decision-support"}, P::kSurveyReview},
       {{"PUT", "/api/v1/surveys/{id}/core-functions"}, P::kSurveyEdit},

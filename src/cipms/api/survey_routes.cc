@@ -41,6 +41,20 @@ Json engine_json(const EngineView& v) {
           {"disagrees", v.disagrees}};
 }
 
+// A downloaded document: no caching, a file name, and (for the marked exports) its
+// classification level as X-Classification-Marking, as GET /network does.
+Response attachment(const Result<std::string>& body, const std::string& content_type, const std::string& filename,
+                    std::optional<ClassLevel> level, const Request& req) {
+  if (!body.is_ok()) return problem(body.status(), req);
+  Response r;
+  r.content_type = content_type;
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  if (level) r.headers.emplace_back("X-Classification-Marking", class_level_code(*level));
+  r.body = *body;
+  return r;
+}
+
 std::optional<int> year_param(const Request& req) {
   auto y = path_id(req, "year");
   if (!y || *y < 2000 || *y > 2200) return std::nullopt;
@@ -249,15 +263,16 @@ void add_round_routes(Router& router, const Svc& svc) {
   router.add("GET", "/api/v1/survey-rounds/{year}/grading-list.xlsx", [svc](const Request& req) {
     auto year = year_param(req);
     if (!year) return not_found(req, "survey round", "year");
-    auto x = svc->grading_list_xlsx(req.who(), *year);
-    if (!x.is_ok()) return problem(x.status(), req);
-    Response r;
-    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"grading-list-" + std::to_string(*year) + ".xlsx\"");
-    r.headers.emplace_back("Cache-Control", "no-store");
-    r.body = std::move(x).value();
-    return r;
+    return attachment(svc->grading_list_xlsx(req.who(), *year),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      "grading-list-" + std::to_string(*year) + ".xlsx", std::nullopt, req);
+  });
+  router.add("GET", "/api/v1/survey-rounds/{year}/grading-list.pdf", [svc](const Request& req) {
+    auto year = year_param(req);
+    if (!year) return not_found(req, "survey round", "year");
+    ClassLevel level = ClassLevel::kGeneral;
+    auto pdf = svc->grading_list_pdf(req.who(), *year, &level);
+    return attachment(pdf, "application/pdf", "grading-list-" + std::to_string(*year) + ".pdf", level, req);
   });
   router.add("GET", "/api/v1/survey-rounds/{year}/missing-facilities", [svc](const Request& req) {
     auto year = year_param(req);
@@ -289,6 +304,13 @@ void add_survey_routes_impl(Router& router, const Svc& svc) {
     auto id = path_id(req);
     if (!id) return not_found(req, "survey");
     return document(200, svc->get_survey(req.who(), *id), req);
+  });
+  router.add("GET", "/api/v1/surveys/{id}/export.pdf", [svc](const Request& req) {
+    auto id = path_id(req);
+    if (!id) return not_found(req, "survey");
+    ClassLevel level = ClassLevel::kGeneral;
+    auto pdf = svc->survey_pdf(req.who(), *id, &level);
+    return attachment(pdf, "application/pdf", "survey-" + std::to_string(*id) + ".pdf", level, req);
   });
   router.add("GET", "/api/v1/surveys/{id}/changes", [svc](const Request& req) {
     auto id = path_id(req);

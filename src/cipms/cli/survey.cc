@@ -1,4 +1,5 @@
-// `cipms survey export` (a round's surveys as JSON, or the grading list as CSV or XLSX),
+// `cipms survey export` (a round's surveys as JSON, the grading list as CSV, XLSX or PDF, or one
+// survey (--survey ID) as JSON or PDF),
 // `cipms survey import` (surveys from JSON — the export's shape — or self-assessments from CSV
 // or XLSX) and `cipms survey template` (the XLSX to fill in), acting as the system. An import is
 // all or nothing: every problem is printed with its place (JSON pointer, CSV line and column,
@@ -64,33 +65,44 @@ struct Args {
   std::string format = "json";
   std::string out;
   std::string file;
+  std::int64_t survey = 0;  // export: one survey by id
 };
 
+// The chosen export's bytes: one survey (--survey: JSON or PDF), or the round's surveys (JSON)
+// or grading list (CSV, XLSX, PDF).
+Result<std::string> export_bytes(SurveyService& svc, const Args& a) {
+  const Principal who = Principal::system_actor();
+  auto dump = [](const J& j) { return j.dump(2, ' ', false, J::error_handler_t::replace) + "\n"; };
+  if (a.survey > 0) {
+    if (a.format == "pdf") return svc.survey_pdf(who, a.survey);
+    if (a.format != "json") return Status::invalid("--survey exports one survey as --format json or pdf");
+    CIPMS_ASSIGN_OR_RETURN(SurveyDocument d, svc.get_survey(who, a.survey));
+    return dump(survey_document_json(d));
+  }
+  if (a.year == 0) return Status::invalid("--year is required (or --survey ID for one survey)");
+  if (a.format == "xlsx") return svc.grading_list_xlsx(who, a.year);
+  if (a.format == "pdf") return svc.grading_list_pdf(who, a.year);
+  CIPMS_ASSIGN_OR_RETURN(std::vector<SurveyDocument> docs, svc.export_round(who, a.year));
+  if (a.format == "csv") return grading_csv(docs);
+  J list = J::array();
+  for (const auto& d : docs) list.push_back(survey_document_json(d));
+  return dump(J{{"year", a.year}, {"surveys", list}});
+}
+
 int run_export(const Args& a) {
+  if ((a.format == "xlsx" || a.format == "pdf") && (a.out.empty() || a.out == "-"))
+    return fail("survey export", Status::invalid("--format " + a.format + " needs --out FILE"));
   auto ctx = open_db(a.db);
   if (!ctx.is_ok()) return fail("survey export", ctx.status());
   SurveyService svc(*ctx);
-  auto docs = svc.export_round(Principal::system_actor(), a.year);
-  if (!docs.is_ok()) return fail("survey export", docs.status());
-  std::string text;
-  if (a.format == "xlsx") {
-    if (a.out.empty() || a.out == "-") return fail("survey export", Status::invalid("--format xlsx needs --out FILE"));
-    auto x = svc.grading_list_xlsx(Principal::system_actor(), a.year);
-    if (!x.is_ok()) return fail("survey export", x.status());
-    text = std::move(x).value();
-  } else if (a.format == "csv") {
-    text = grading_csv(*docs);
-  } else {
-    J list = J::array();
-    for (const auto& d : *docs) list.push_back(survey_document_json(d));
-    text = J{{"year", a.year}, {"surveys", list}}.dump(2, ' ', false, J::error_handler_t::replace) + "\n";
-  }
+  auto text = export_bytes(svc, a);
+  if (!text.is_ok()) return fail("survey export", text.status());
   if (a.out.empty() || a.out == "-") {
-    std::cout << text;
+    std::cout << *text;
     return std::cout ? 0 : 1;
   }
   std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
-  f << text;
+  f << *text;
   f.close();
   if (!f) return fail("survey export", Status::invalid("cannot write " + a.out));
   return 0;
@@ -140,10 +152,12 @@ void add_survey_commands(CLI::App& app) {
   CLI::App* survey = app.add_subcommand("survey", "Inventory surveys: bulk import and export");
   survey->require_subcommand(1);
   auto ex = std::make_shared<Args>();
-  CLI::App* exp = survey->add_subcommand("export", "A round's surveys as JSON, or its grading list as CSV or classification-marked XLSX");
+  CLI::App* exp = survey->add_subcommand(
+      "export", "A round's surveys as JSON, its grading list as CSV or classification-marked XLSX/PDF, or one survey (--survey) as JSON or PDF");
   add_db_option(*exp, ex->db);
-  exp->add_option("--year", ex->year, "survey round")->required();
-  exp->add_option("--format", ex->format, "json | csv | xlsx")->check(CLI::IsMember({"json", "csv", "xlsx"}))->capture_default_str();
+  exp->add_option("--year", ex->year, "survey round (required unless --survey)");
+  exp->add_option("--survey", ex->survey, "one survey by id instead of the round (--format json | pdf)");
+  exp->add_option("--format", ex->format, "json | csv | xlsx | pdf")->check(CLI::IsMember({"json", "csv", "xlsx", "pdf"}))->capture_default_str();
   exp->add_option("--out", ex->out, "file (default: stdout)");
   exp->callback([ex] { set_exit(run_export(*ex)); });
   auto rd = std::make_shared<Args>();

@@ -10,6 +10,7 @@
 #include "cipms/services/analysis.h"
 #include "cipms/services/audit.h"
 #include "cipms/services/survey_json.h"
+#include "cipms/services/survey_pdf.h"
 #include "cipms/services/survey_xlsx.h"
 #include "cipms/storage/security_store.h"
 
@@ -979,20 +980,58 @@ Result<SurveyService::ImportSummary> SurveyService::import_surveys(const Princip
 
 namespace cipms {
 
-Result<std::string> SurveyService::grading_list_xlsx(const Principal& who, int year) {
+Result<std::vector<GradingListRow>> SurveyService::grading_rows(const Principal& who, int year,
+                                                                 std::vector<SurveyDocument>* docs) {
   if (!who.can(Permission::kSurveyReview) && !who.can(Permission::kGradeFinalise))
     return denied("the grading list is for reviewers (survey.review)");
-  CIPMS_ASSIGN_OR_RETURN(std::vector<SurveyDocument> docs, export_round(who, year));
+  CIPMS_ASSIGN_OR_RETURN(*docs, export_round(who, year));
   CIPMS_RETURN_IF_ERROR(refresh_ranking(ctx_, *ranking_));
   std::vector<GradingListRow> rows;
-  {
-    std::lock_guard<std::mutex> lock(ranking_->mu);
-    for (const auto& d : docs) {
-      EngineView v = view_of(*ranking_, d.facility.code, d.facility.type, d.survey.assessment.max_score());
-      rows.push_back({&d, v.rank, v.ranked, v.engine_score, v.disagrees});
-    }
+  std::lock_guard<std::mutex> lock(ranking_->mu);
+  for (const auto& d : *docs) {
+    EngineView v = view_of(*ranking_, d.facility.code, d.facility.type, d.survey.assessment.max_score());
+    rows.push_back({&d, v.rank, v.ranked, v.engine_score, v.disagrees});
   }
-  return cipms::grading_list_xlsx(rows, year, who.display(), ctx_.clock->now());
+  return rows;
+}
+
+Status SurveyService::audit_export(const Principal& who, ClassLevel level, const std::string& kind,
+                                   const std::string& id, const std::string& what) {
+  if (!is_national_secret(level)) return Status::ok();
+  return audit_record(ctx_, who, AuditEvent{"survey.export", kind, id, "ok", what + " marked " + classification_marking(level)});
+}
+
+Result<std::string> SurveyService::grading_list_xlsx(const Principal& who, int year) {
+  std::vector<SurveyDocument> docs;
+  CIPMS_ASSIGN_OR_RETURN(std::vector<GradingListRow> rows, grading_rows(who, year, &docs));
+  CIPMS_ASSIGN_OR_RETURN(std::string xlsx, cipms::grading_list_xlsx(rows, year, who.display(), ctx_.clock->now()));
+  CIPMS_RETURN_IF_ERROR(audit_export(who, grading_list_level(rows), "survey_round", std::to_string(year),
+                                     "grading list XLSX of " + std::to_string(rows.size()) + " surveys"));
+  return xlsx;
+}
+
+Result<std::string> SurveyService::grading_list_pdf(const Principal& who, int year, ClassLevel* level) {
+  std::vector<SurveyDocument> docs;
+  CIPMS_ASSIGN_OR_RETURN(std::vector<GradingListRow> rows, grading_rows(who, year, &docs));
+  CIPMS_ASSIGN_OR_RETURN(std::string pdf, cipms::grading_list_pdf(rows, year, {who.display(), ctx_.clock->now()}));
+  if (level) *level = grading_list_level(rows);
+  CIPMS_RETURN_IF_ERROR(audit_export(who, grading_list_level(rows), "survey_round", std::to_string(year),
+                                     "grading list PDF of " + std::to_string(rows.size()) + " surveys"));
+  return pdf;
+}
+
+Result<std::string> SurveyService::survey_pdf(const Principal& who, std::int64_t id, ClassLevel* level) {
+  CIPMS_ASSIGN_OR_RETURN(SurveyDocument d, get_survey(who, id));
+  std::string provider;
+  if (d.facility.provider) {
+    auto org = with_session<Organisation>(ctx_, [&](Session& s) { return s.get_organisation(*d.facility.provider); });
+    if (org.is_ok()) provider = org->name + " (" + org->code + ")";
+  }
+  CIPMS_ASSIGN_OR_RETURN(std::string pdf, cipms::survey_pdf(d, provider, {who.display(), ctx_.clock->now()}));
+  const ClassLevel l = d.facility.classification.level;
+  if (level) *level = l;
+  CIPMS_RETURN_IF_ERROR(audit_export(who, l, "survey", std::to_string(id), "survey PDF of facility " + d.facility.code));
+  return pdf;
 }
 
 }  // namespace cipms

@@ -32,6 +32,8 @@
 
 namespace cipms {
 
+struct GradingListRow;  // survey_xlsx.h
+
 // What the analysis engine says about a facility, beside a grading proposal.
 struct EngineView {
   std::int64_t rank = 0;   // systemic criticality rank, 1 = most critical (0: not ranked)
@@ -145,6 +147,12 @@ class SurveyService {
   // The round's grading list as a classification-marked XLSX workbook (services/survey_xlsx.h),
   // with the engine's rank beside each survey. kSurveyReview or kGradeFinalise.
   Result<std::string> grading_list_xlsx(const Principal& who, int year);
+  // The same list as a classification-marked PDF (services/survey_pdf.h), same readers; and one
+  // survey as a PDF, for whoever may read it (as get_survey). *level (when given) gets the
+  // document's marking level. An export marked 機密 or higher is audited ("survey.export").
+  // kUnavailable when Chromium is missing, fails or times out.
+  Result<std::string> grading_list_pdf(const Principal& who, int year, ClassLevel* level = nullptr);
+  Result<std::string> survey_pdf(const Principal& who, std::int64_t id, ClassLevel* level = nullptr);
 
   // --- bulk (CLI) ---
   // Imports surveys of the round in ONE transaction: for each item the facility's survey is
@@ -182,6 +190,14 @@ class SurveyService {
                                                 std::int64_t expected, const SelfAssessment& a);
   Result<SurveyDocument> submit_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected,
                                    const std::string& comment);
+
+  // The grading list's rows (engine view beside each survey), pointing into *docs, which gets
+  // every survey of the round `who` may read. kSurveyReview or kGradeFinalise.
+  Result<std::vector<GradingListRow>> grading_rows(const Principal& who, int year,
+                                                          std::vector<SurveyDocument>* docs);
+  // Audits the export of a document marked 機密 or higher (nothing below).
+  Status audit_export(const Principal& who, ClassLevel level, const std::string& kind, const std::string& id,
+                      const std::string& what);
 
   ServiceContext ctx_;
   std::shared_ptr<struct SurveyRankingCache> ranking_;

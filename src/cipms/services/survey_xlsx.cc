@@ -18,12 +18,45 @@ std::string opt(const std::optional<int>& v) { return v ? std::to_string(*v) : s
 
 }  // namespace
 
-Result<std::string> grading_list_xlsx(const std::vector<GradingListRow>& rows, int year,
-                                      const std::string& generated_by, TimePoint now) {
+std::string classification_marking(ClassLevel l) {
+  return std::string("機密等級：") + class_level_name_zh(l) + " (" + class_level_code(l) + ")";
+}
+
+ClassLevel grading_list_level(const std::vector<GradingListRow>& rows) {
   ClassLevel level = ClassLevel::kGeneral;
   for (const auto& r : rows)
     if (r.doc && r.doc->facility.classification.level > level) level = r.doc->facility.classification.level;
-  const std::string marking = std::string("機密等級：") + class_level_name_zh(level) + " (" + class_level_code(level) + ")";
+  return level;
+}
+
+const std::vector<std::string>& grading_list_heads() {
+  static const std::vector<std::string> heads = {
+      "設施代碼 code", "名稱 name", "English name", "領域 sector", "次領域 subsector", "類型 type",
+      "狀態 state", "人口 population", "政府社會 government", "經濟 economic", "民心 morale",
+      "建議等級 proposed", "理由 reasons", "排序 rank", "共 of", "引擎排名 engine rank",
+      "引擎分數 engine score", "差異 disagrees", "核定等級 final", "CII", "機密 classification"};
+  return heads;
+}
+
+std::vector<std::string> grading_list_cells(const GradingListRow& row) {
+  const SurveyDocument& d = *row.doc;
+  const auto& a = d.survey.assessment;
+  const auto& p = d.survey.proposal;
+  return {d.facility.code, d.facility.name, d.facility.name_en, d.facility.sector,
+          d.facility.subsector, d.facility.type, survey_state_code(d.survey.state),
+          opt(a.population.score), opt(a.government.score), opt(a.economic.score),
+          opt(a.morale.score), p ? std::to_string(p->grade) : "", p ? p->reasons : "",
+          p ? opt(p->rank) : "", p ? opt(p->rank_of) : "",
+          row.engine_rank ? std::to_string(row.engine_rank) : "",
+          row.engine_score ? std::to_string(row.engine_score) : "",
+          row.disagrees ? "!" : "", opt(d.survey.final_grade),
+          holds_cii(d.assets) ? "CII" : "",
+          class_level_name_zh(d.facility.classification.level)};
+}
+
+Result<std::string> grading_list_xlsx(const std::vector<GradingListRow>& rows, int year,
+                                      const std::string& generated_by, TimePoint now) {
+  const std::string marking = classification_marking(grading_list_level(rows));
 
   static std::atomic<int> counter{0};
   namespace fs = std::filesystem;
@@ -54,28 +87,14 @@ Result<std::string> grading_list_xlsx(const std::vector<GradingListRow>& rows, i
   worksheet_write_string(ws, 1, 0, title.c_str(), bold);
   std::string gen = "generated " + format_utc(now) + " by " + generated_by;
   worksheet_write_string(ws, 2, 0, gen.c_str(), nullptr);
-  const char* heads[] = {"設施代碼 code", "名稱 name", "English name", "領域 sector", "次領域 subsector", "類型 type",
-                         "狀態 state", "人口 population", "政府社會 government", "經濟 economic", "民心 morale",
-                         "建議等級 proposed", "理由 reasons", "排序 rank", "共 of", "引擎排名 engine rank",
-                         "引擎分數 engine score", "差異 disagrees", "核定等級 final", "CII", "機密 classification"};
+  const auto& heads = grading_list_heads();
   const int head_row = 4;
-  for (int c = 0; c < static_cast<int>(std::size(heads)); ++c) worksheet_write_string(ws, head_row, c, heads[c], bold);
+  for (int c = 0; c < static_cast<int>(heads.size()); ++c)
+    worksheet_write_string(ws, head_row, static_cast<lxw_col_t>(c), heads[static_cast<std::size_t>(c)].c_str(), bold);
   int r = head_row + 1;
   for (const auto& row : rows) {
     if (!row.doc) continue;
-    const SurveyDocument& d = *row.doc;
-    const auto& a = d.survey.assessment;
-    const auto& p = d.survey.proposal;
-    std::vector<std::string> cells = {d.facility.code, d.facility.name, d.facility.name_en, d.facility.sector,
-                                      d.facility.subsector, d.facility.type, survey_state_code(d.survey.state),
-                                      opt(a.population.score), opt(a.government.score), opt(a.economic.score),
-                                      opt(a.morale.score), p ? std::to_string(p->grade) : "", p ? p->reasons : "",
-                                      p ? opt(p->rank) : "", p ? opt(p->rank_of) : "",
-                                      row.engine_rank ? std::to_string(row.engine_rank) : "",
-                                      row.engine_score ? std::to_string(row.engine_score) : "",
-                                      row.disagrees ? "!" : "", opt(d.survey.final_grade),
-                                      holds_cii(d.assets) ? "CII" : "",
-                                      class_level_name_zh(d.facility.classification.level)};
+    std::vector<std::string> cells = grading_list_cells(row);
     for (int c = 0; c < static_cast<int>(cells.size()); ++c) {
       const std::string& v = cells[static_cast<std::size_t>(c)];
       bool numeric = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos && c >= 7 && c != 12;
