@@ -781,6 +781,32 @@ await test("the dashboard shows the survey round's deadline card (ohs), and a pr
   }
 })
 
+await test('tpc: the bell counts the workflow notifications, and a click opens the survey', async () => {
+  // The survey workflow above accepted and finalised a TPC survey: tpc was notified of both.
+  const tapi = apiAs(await signInApi('tpc'))
+  const count = (await tapi('/api/v1/notifications/unread-count')).body.unread
+  assert(count > 0, `tpc has ${count} unread notifications`)
+  const tp = await freshPage()
+  try {
+    await tp.goto(BASE + '/')
+    await signInUi(tp, 'tpc')
+    await tp.waitForSelector('[data-test=bell-count]')
+    const shown = (await tp.textContent('[data-test=bell-count]')).trim()
+    assert(shown === String(count) || (count > 99 && shown === '99+'), `bell shows ${shown}, API says ${count}`)
+    await tp.click('[data-test=bell]')
+    await tp.waitForSelector('[data-test=bell-item]')
+    const text = await tp.textContent('[data-test=bell-list]')
+    assert(text.includes('分級已核定') || text.includes('調查表已受理'), `bell list: ${text}`)
+    await shot('41-notification-bell', tp)
+    await tp.click('[data-test=bell-item]')
+    await tp.waitForURL(/\/surveys\/\d+$/)
+    const after = (await tapi('/api/v1/notifications/unread-count')).body.unread
+    assert(after === count - 1, `unread after a click: ${after} (was ${count})`)
+  } finally {
+    await tp.context().close()
+  }
+})
+
 await test('sign out returns to the sign-in page', async () => {
   await page.goto(BASE + '/facilities')
   await page.waitForSelector('[data-test=facility-table] .el-table__row')

@@ -49,6 +49,7 @@ export const routes = [
   { path: '/review/:id(\\d+)', name: 'survey-review', component: () => import('./views/SurveyReviewView.vue'), meta: { permission: 'survey.review' } },
   { path: '/completion', name: 'completion', component: () => import('./views/CompletionView.vue'), meta: { permission: 'survey.review' } },
   { path: '/national-ci', name: 'national-ci', component: () => import('./views/NationalCiView.vue') },
+  { path: '/notifications', name: 'notifications', component: () => import('./views/NotificationsView.vue') },
   { path: '/account', name: 'account', component: () => import('./views/AccountView.vue') },
   { path: '/account/tokens', name: 'tokens', component: () => import('./views/TokensView.vue') },
   { path: '/:rest(.*)*', redirect: '/' },

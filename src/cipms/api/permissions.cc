@@ -85,9 +85,9 @@ const std::map<Key, Permission>& table() {
       {{"GET", "/api/v1/survey-rounds/{year}/overdue"}, P::kRegistryRead},
       {{"GET", "/api/v1/survey-rounds/{year}/missing-facilities"}, P::kSurveyReview},
       {{"GET", "/api/v1/survey-rounds/{year}/grading-list.xlsx"}, P::kSurveyReview},
-      {{"GET", "/api/v1/survey-rounds/{year}/grading-list.pdf"}, P::kSurveyReview},
       {{"POST", "/api/v1/survey-rounds/{year}/import"}, P::kSurveyEdit},  // service: each facility in scope
       {{"GET", "/api/v1/survey-rounds/{year}/import-template.xlsx"}, P::kRegistryRead},
+      {{"GET", "/api/v1/survey-rounds/{year}/grading-list.pdf"}, P::kSurveyReview},
       {{"GET", "/api/v1/surveys/{id}"}, P::kRegistryRead},
       {{"GET", "/api/v1/surveys/{id}/export.pdf"}, P::kRegistryRead},
       {{"GET", "/api/v1/surveys/{id}/changes"}, P::kRegistryRead},
@@ -104,6 +104,11 @@ const std::map<Key, Permission>& table() {
       {{"POST", "/api/v1/surveys/{id}/finalise"}, P::kGradeFinalise},
       {{"GET", "/api/v1/national-ci"}, P::kRegistryRead},
       {{"GET", "/api/v1/facilities/{id}/grade-history"}, P::kRegistryRead},
+      // the signed-in user's own notifications
+      {{"GET", "/api/v1/notifications"}, P::kSignedIn},
+      {{"GET", "/api/v1/notifications/unread-count"}, P::kSignedIn},
+      {{"POST", "/api/v1/notifications/{id}/read"}, P::kSignedIn},
+      {{"POST", "/api/v1/notifications/read-all"}, P::kSignedIn},
   };
   return t;
 }

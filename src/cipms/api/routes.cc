@@ -22,6 +22,7 @@ Router build_router(const ServiceContext& ctx) {
   add_security_routes(router, ctx);
   add_survey_routes(router, ctx);
   add_survey_import_routes(router, ctx);
+  add_notification_routes(router, ctx);
   // Prometheus scrape endpoint (base/metrics.h): counters, latency histograms, pool, jobs.
   router.add("GET", "/metrics", [](const Request&) {
     Response r;

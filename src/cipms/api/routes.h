@@ -33,6 +33,7 @@ void add_audit_routes(Router& router, const ServiceContext& ctx);     // audit_r
 void add_security_routes(Router& router, const ServiceContext& ctx);  // security_routes.cc
 void add_survey_routes(Router& router, const ServiceContext& ctx);    // survey_routes.cc
 void add_survey_import_routes(Router& router, const ServiceContext& ctx);  // survey_import_routes.cc
+void add_notification_routes(Router& router, const ServiceContext& ctx);  // notification_routes.cc
 // The auth step (security_routes.cc): looks the route's permission up (permissions.h),
 // identifies the caller by session cookie (+ X-CSRF-Token on state-changing requests) or
 // API token, answers 401/403/429 itself (audited) or sets req.principal and goes on.

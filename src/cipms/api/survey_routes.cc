@@ -113,6 +113,16 @@ void add_round_routes(Router& router, const Svc& svc) {
           continue;
         }
         (k == "title" ? r.title : k == "opens_on" ? r.opens_on : r.deadline) = it->get<std::string>();
+      } else if (k == "reminder_days") {
+        r.reminder_days.clear();
+        if (!it->is_array()) errs.push_back({"/reminder_days", "must be an array of days before the deadline"});
+        for (std::size_t i = 0; it->is_array() && i < it->size(); ++i) {
+          if ((*it)[i].is_number_integer()) {
+            std::int64_t d = (*it)[i].get<std::int64_t>();
+            r.reminder_days.push_back(d < 0 || d > 100000 ? 0 : static_cast<int>(d));  // 0: out of range (422)
+          }
+          else errs.push_back({"/reminder_days/" + std::to_string(i), "must be an integer"});
+        }
       } else if (k != "id" && k != "version" && k != "created_at" && k != "updated_at") {
         errs.push_back({"/" + k, "unknown field"});
       }
@@ -148,10 +158,11 @@ void add_round_routes(Router& router, const Svc& svc) {
     SurveyRound r;
     if (Status st = read_round(*body, r); !st.is_ok()) return problem(st, req);
     r.year = *year;
-    if (version == kAnyVersion) {
+    if (version == kAnyVersion || !body->contains("reminder_days")) {
       auto cur = svc->get_round(req.who(), *year);
       if (!cur.is_ok()) return problem(cur.status(), req);
-      version = cur->version;
+      if (version == kAnyVersion) version = cur->version;
+      if (!body->contains("reminder_days")) r.reminder_days = cur->reminder_days;  // absent: kept
     }
     auto out = svc->update_round(req.who(), r, version);
     if (!out.is_ok()) return problem(out.status(), req);

@@ -2,9 +2,14 @@
 // the route table (the OpenAPI test compares it with docs/api/openapi.json).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include "cipms/api/permissions.h"
 #include "cipms/api/routes.h"
@@ -15,6 +20,7 @@
 #include "cipms/services/auth_service.h"
 #include "cipms/services/network_service.h"
 #include "cipms/services/registry_service.h"
+#include "cipms/services/survey_service.h"
 
 namespace cipms::cli {
 
@@ -30,6 +36,7 @@ struct ServeArgs {
   std::size_t max_import_mb = 64;
   std::string log_format = "json";
   std::string tls_cert, tls_key;
+  unsigned reminder_interval_minutes = 60;
 };
 
 bool split_listen(const std::string& listen, std::string* host, std::uint16_t* port) {
@@ -47,6 +54,26 @@ bool split_listen(const std::string& listen, std::string* host, std::uint16_t* p
     return false;
   }
   return true;
+}
+
+// The survey reminder sweep (SurveyService::run_reminders) at start and then every `every`, on a
+// thread of its own. The returned jthread's destructor asks it to stop — waking it from its
+// wait at once — and joins it, so it must be destroyed before `ctx`'s database goes away.
+std::jthread start_reminder_sweep(const ServiceContext& ctx, std::chrono::minutes every) {
+  return std::jthread([ctx, every](std::stop_token stop) {
+    SurveyService svc(ctx);
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      auto n = svc.run_reminders(ctx.clock->now());
+      if (!n.is_ok())
+        log_event(LogLevel::kError, "reminders_failed", R"("error":")" + std::string(code_name(n.status().code())) + "\"");
+      else if (*n > 0)
+        log_event(LogLevel::kInfo, "reminders", R"("created":)" + std::to_string(*n));
+      std::unique_lock<std::mutex> lock(mu);
+      wake.wait_for(lock, stop, every, [] { return false; });
+    }
+  });
 }
 
 int fail(const Status& st, int code = 1) {
@@ -117,7 +144,13 @@ int serve(const ServeArgs& a) {
 
   api::Dispatcher dispatcher(api::build_router(ctx), opt.api);
   dispatcher.set_auth(api::make_auth_middleware(ctx));
+  std::jthread reminders;
+  if (a.reminder_interval_minutes > 0)
+    reminders = start_reminder_sweep(ctx, std::chrono::minutes(a.reminder_interval_minutes));
   Status st = api::run_server(dispatcher, opt);
+  // Stop the sweep before the database and the pool go (also when the server failed to start).
+  reminders.request_stop();
+  if (reminders.joinable()) reminders.join();
   if (!st.is_ok()) return fail(st, st.code() == Code::kInvalidArgument ? 2 : 1);
   return 0;
 }
@@ -143,6 +176,10 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--log-format", args->log_format, "Log lines as json or text")
       ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  cmd->add_option("--reminder-interval-minutes", args->reminder_interval_minutes,
+                  "Send due survey reminders at start and then every N minutes; 0 = never (use `cipms survey remind`)")
+      ->check(CLI::Range(0u, 10080u))
       ->capture_default_str();
   auto* cert = cmd->add_option("--tls-cert", args->tls_cert, "Serve HTTPS only: PEM certificate (chain) file");
   auto* key = cmd->add_option("--tls-key", args->tls_key, "Serve HTTPS only: PEM private key file (with --tls-cert)");

@@ -136,13 +136,29 @@ int run_template(const Args& a) {
   return 0;
 }
 
-int run_round(const Args& a, const std::string& opens_on, const std::string& deadline) {
+int run_round(const Args& a, const std::string& opens_on, const std::string& deadline,
+              const std::vector<int>& reminder_days) {
   auto ctx = open_db(a.db);
   if (!ctx.is_ok()) return fail("survey round", ctx.status());
   SurveyService svc(*ctx);
-  auto r = svc.create_round(Principal::system_actor(), SurveyRound{0, a.year, "", opens_on, deadline});
+  SurveyRound round{0, a.year, "", opens_on, deadline};
+  if (!reminder_days.empty()) round.reminder_days = reminder_days;
+  auto r = svc.create_round(Principal::system_actor(), round);
   if (!r.is_ok()) return fail("survey round", r.status());
   std::cout << "opened the " << r->year << " survey round, deadline " << r->deadline << "\n";
+  return 0;
+}
+
+// The reminder sweep once (serve runs it every --reminder-interval-minutes).
+int run_remind(const std::string& db, const std::string& now_text) {
+  TimePoint now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (!now_text.empty() && !parse_utc(now_text, &now))
+    return fail("survey remind", Status::invalid("--now must be a UTC time like 2026-11-25T10:00:00Z, not '" + now_text + "'"));
+  auto ctx = open_db(db);
+  if (!ctx.is_ok()) return fail("survey remind", ctx.status());
+  auto n = SurveyService(*ctx).run_reminders(now);
+  if (!n.is_ok()) return fail("survey remind", n.status());
+  std::cout << "created " << *n << " reminders\n";
   return 0;
 }
 
@@ -167,7 +183,15 @@ void add_survey_commands(CLI::App& app) {
   rnd->add_option("--year", rd->year, "year")->required();
   rnd->add_option("--opens-on", dates->first, "YYYY-MM-DD")->required();
   rnd->add_option("--deadline", dates->second, "YYYY-MM-DD")->required();
-  rnd->callback([rd, dates] { set_exit(run_round(*rd, dates->first, dates->second)); });
+  auto days = std::make_shared<std::vector<int>>();
+  rnd->add_option("--reminder-days", *days, "days before the deadline to remind, e.g. 30,14,7,1 (the default)")
+      ->delimiter(',');
+  rnd->callback([rd, dates, days] { set_exit(run_round(*rd, dates->first, dates->second, *days)); });
+  auto rm = std::make_shared<std::pair<std::string, std::string>>();
+  CLI::App* rem = survey->add_subcommand("remind", "Send the survey deadline and overdue reminders that are due (once each)");
+  add_db_option(*rem, rm->first);
+  rem->add_option("--now", rm->second, "act as if it were this UTC time (ISO 8601, e.g. 2026-11-25T10:00:00Z)");
+  rem->callback([rm] { set_exit(run_remind(rm->first, rm->second)); });
   auto im = std::make_shared<Args>();
   CLI::App* imp = survey->add_subcommand("import", "Surveys from JSON (the export's shape) or self-assessments from CSV or XLSX; all or nothing");
   add_db_option(*imp, im->db);

@@ -1,6 +1,7 @@
 #include "cipms/domain/survey.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -94,6 +95,48 @@ bool valid_iso_date(const std::string& s) {
   if (d > kDays[m - 1]) return false;
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return !(m == 2 && d == 29 && !leap);
+}
+
+void validate_reminder_days(const std::vector<int>& days, const std::string& where, std::vector<FieldError>& out) {
+  if (days.size() > 10) out.push_back({where, "at most 10 reminders"});
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    std::string p = where + "/" + std::to_string(i);
+    if (days[i] < 1 || days[i] > 365) out.push_back({p, "must be 1 to 365 days before the deadline"});
+    else if (std::find(days.begin(), days.begin() + static_cast<std::ptrdiff_t>(i), days[i]) != days.begin() + static_cast<std::ptrdiff_t>(i))
+      out.push_back({p, "listed twice"});
+  }
+}
+
+std::string ReminderStep::key() const { return (overdue ? "overdue-" : "before-") + std::to_string(step); }
+
+std::optional<ReminderStep> due_reminder(const SurveyRound& r, TimePoint now) {
+  using namespace std::chrono;
+  auto day_of = [](const std::string& iso, sys_days* out) {
+    if (!valid_iso_date(iso)) return false;
+    *out = sys_days{year{std::stoi(iso.substr(0, 4))} / std::stoi(iso.substr(5, 2)) / std::stoi(iso.substr(8, 2))};
+    return true;
+  };
+  sys_days opens, deadline;
+  if (!day_of(r.opens_on, &opens) || !day_of(r.deadline, &deadline)) return std::nullopt;
+  sys_days today = floor<days>(now);
+  if (today < opens) return std::nullopt;
+  int left = static_cast<int>((deadline - today).count());
+  ReminderStep s;
+  if (left >= 0) {
+    // The step reached last: the smallest day count not below the days left.
+    int best = 0;
+    for (int d : r.reminder_days)
+      if (d >= left && (best == 0 || d < best)) best = d;
+    if (best == 0) return std::nullopt;
+    s.step = best;
+    s.days = left;
+    return s;
+  }
+  s.overdue = true;
+  s.days = -left;
+  s.step = (s.days - 1) / 7;
+  if (s.step >= kOverdueReminderWeeks) return std::nullopt;
+  return s;
 }
 
 void validate_assessment(const SelfAssessment& a, const std::string& where, std::vector<FieldError>& out) {

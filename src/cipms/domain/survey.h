@@ -168,7 +168,25 @@ struct SurveyRound {
   std::string deadline;  // YYYY-MM-DD, inclusive
   std::int64_t version = 0;
   TimePoint created_at{}, updated_at{};
+  // Days before the deadline on which a reminder goes out (docs/survey.md, "Reminders").
+  std::vector<int> reminder_days = {30, 14, 7, 1};
 };
+
+// Reminders of a round: one on each of `reminder_days` before the deadline, then, once the
+// deadline has passed, an overdue reminder on the first day after it and weekly after that for
+// kOverdueReminderWeeks weeks. Dates are UTC days, as the overdue list counts them.
+inline constexpr int kOverdueReminderWeeks = 12;
+// Each 1..365, no repeats, at most 10 (field errors under `where`, e.g. "/reminder_days/2").
+void validate_reminder_days(const std::vector<int>& days, const std::string& where, std::vector<FieldError>& out);
+struct ReminderStep {
+  bool overdue = false;
+  int step = 0;  // the schedule's day count (before the deadline) or the overdue week (0, 1, ...)
+  int days = 0;  // days left until the deadline, or days past it
+  std::string key() const;  // "before-14", "overdue-0": names the step for the once-only rule
+};
+// The latest step reached on the UTC day of `now`; nullopt before the round opens, before the
+// first step, and after the last overdue week. The same for every facility of the round.
+std::optional<ReminderStep> due_reminder(const SurveyRound& r, TimePoint now);
 
 // The survey row (what the survey itself owns).
 struct Survey {

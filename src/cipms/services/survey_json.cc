@@ -200,7 +200,8 @@ void read_criterion(const Obj& parent, const char* name, Errors& e, CriterionSco
 SurveyJson survey_round_json(const SurveyRound& r) {
   return {{"id", r.id},           {"year", r.year},       {"title", r.title},
           {"opens_on", r.opens_on}, {"deadline", r.deadline}, {"version", r.version},
-          {"created_at", format_utc(r.created_at)}, {"updated_at", format_utc(r.updated_at)}};
+          {"created_at", format_utc(r.created_at)}, {"updated_at", format_utc(r.updated_at)},
+          {"reminder_days", r.reminder_days}};
 }
 
 SurveyJson core_function_item_json(const CoreFunction& c) {

@@ -183,6 +183,7 @@ Result<SurveyRound> SurveyService::create_round(const Principal& who, const Surv
   if (valid_iso_date(r.opens_on) && valid_iso_date(r.deadline) && r.deadline < r.opens_on)
     errs.push_back({"/deadline", "must not be before opens_on", "survey.deadline_before_opening"});
   if (r.title.size() > 200) errs.push_back({"/title", "must be at most 200 bytes", "survey.too_long"});
+  validate_reminder_days(r.reminder_days, "/reminder_days", errs);
   if (!errs.empty()) return unprocessable("the survey round is not valid", std::move(errs));
   TimePoint now = ctx_.clock->now();
   return in_transaction<SurveyRound>(ctx_, [&](Session& s) -> Result<SurveyRound> {
@@ -210,6 +211,7 @@ Result<SurveyRound> SurveyService::update_round(const Principal& who, const Surv
   if (!valid_iso_date(r.opens_on)) errs.push_back({"/opens_on", "must be a date YYYY-MM-DD", "survey.date_invalid"});
   if (!valid_iso_date(r.deadline)) errs.push_back({"/deadline", "must be a date YYYY-MM-DD", "survey.date_invalid"});
   if (errs.empty() && r.deadline < r.opens_on) errs.push_back({"/deadline", "must not be before opens_on", "survey.deadline_before_opening"});
+  validate_reminder_days(r.reminder_days, "/reminder_days", errs);
   if (!errs.empty()) return unprocessable("the survey round is not valid", std::move(errs));
   TimePoint now = ctx_.clock->now();
   return in_transaction<SurveyRound>(ctx_, [&](Session& s) -> Result<SurveyRound> {
@@ -533,12 +535,12 @@ Result<SurveyDocument> SurveyService::return_survey(const Principal& who, std::i
   Session* outer = nullptr;
   Change c{"survey.return", Need::kReview, false, SurveyAction::kReturn, comment};
   return change_survey(ctx_, outer, who, id, expected, c,
-                       [&](Session&, const SurveyDocument&, Survey& sv, const Facility&, TimePoint) -> Status {
+                       [&](Session& s, const SurveyDocument&, Survey& sv, const Facility& f, TimePoint now) -> Status {
                          if (comment.find_first_not_of(" \t\r\n") == std::string::npos)
                            return unprocessable("a returned survey needs comments",
                                                 {{"/comment", "say what the provider must correct or complete", "survey.comment_required"}});
                          sv.return_comment = comment;
-                         return Status::ok();
+                         return notify_event(s, "survey.returned", sv, f, false, now, comment, std::nullopt);
                        });
 }
 
@@ -547,7 +549,9 @@ Result<SurveyDocument> SurveyService::accept(const Principal& who, std::int64_t 
   Session* outer = nullptr;
   Change c{"survey.accept", Need::kReview, false, SurveyAction::kAccept, comment};
   return change_survey(ctx_, outer, who, id, expected, c,
-                       [&](Session&, const SurveyDocument&, Survey&, const Facility&, TimePoint) { return Status::ok(); });
+                       [&](Session& s, const SurveyDocument&, Survey& sv, const Facility& f, TimePoint now) {
+                         return notify_event(s, "survey.accepted", sv, f, false, now, comment, std::nullopt);
+                       });
 }
 
 Result<SurveyDocument> SurveyService::propose(const Principal& who, std::int64_t id, std::int64_t expected,
@@ -630,7 +634,8 @@ Result<SurveyDocument> SurveyService::finalise(const Principal& who, std::int64_
                          v.reasons = reasons.empty() && sv.proposal ? sv.proposal->reasons : reasons;
                          v.decided_by = who.display();
                          v.decided_at = format_utc(now);
-                         return ss::add_grade_version(s, v).status();
+                         CIPMS_RETURN_IF_ERROR(ss::add_grade_version(s, v).status());
+                         return notify_event(s, "survey.finalised", sv, upd, true, now, "", g);
                        });
 }
 

@@ -141,6 +141,15 @@ class SurveyService {
   Result<OverdueReport> overdue(const Principal& who, int year, int limit, std::int64_t offset);
   Result<MissingFacilityReport> missing_facilities(const Principal& who, std::optional<int> year, int top = 50);
 
+  // --- reminders (docs/survey.md "Reminders and notifications") ---
+  // For every round with a reminder step due at `now` (domain/survey.h due_reminder): a
+  // notification to each active provider editor — and, once overdue, each authority officer —
+  // for every facility they may read whose survey of the round is not submitted. Idempotent
+  // (a (user, round, facility, step) reminder is stored once, also when two processes sweep at
+  // the same time); one transaction per round with one `survey.reminders` audit entry when it
+  // created any. Returns how many notifications were created.
+  Result<std::int64_t> run_reminders(TimePoint now);
+
   // --- bulk (CLI) ---
   // Every survey of the round that `who` may read, with all sections.
   Result<std::vector<SurveyDocument>> export_round(const Principal& who, int year);
@@ -190,6 +199,11 @@ class SurveyService {
                                                 std::int64_t expected, const SelfAssessment& a);
   Result<SurveyDocument> submit_in(Session* outer, const Principal& who, std::int64_t id, std::int64_t expected,
                                    const std::string& comment);
+
+  // Notifies the facility's provider editors (and, with `authorities`, its authority officers)
+  // of a workflow event, in the transition's transaction (survey_reminders.cc).
+  Status notify_event(Session& s, const char* kind, const Survey& sv, const Facility& f, bool authorities,
+                      TimePoint now, const std::string& comment, std::optional<int> grade);
 
   // The grading list's rows (engine view beside each survey), pointing into *docs, which gets
   // every survey of the round `who` may read. kSurveyReview or kGradeFinalise.

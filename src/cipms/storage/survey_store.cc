@@ -1,6 +1,7 @@
 #include "cipms/storage/survey_store.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "cipms/storage/access_sql.h"
 
@@ -74,7 +75,12 @@ std::vector<std::string> split(const std::string& s) {
 }
 
 // --- rounds ---
-const char* kRoundCols = "id, year, title, opens_on, deadline, version, created_at, updated_at";
+const char* kRoundCols = "id, year, title, opens_on, deadline, version, created_at, updated_at, reminder_days";
+std::string days_text(const std::vector<int>& days) {
+  std::vector<std::string> v;
+  for (int d : days) v.push_back(std::to_string(d));
+  return join(v);
+}
 SurveyRound round_of(const SqlRow& r) {
   SurveyRound x;
   x.id = r.i64(0);
@@ -85,6 +91,8 @@ SurveyRound round_of(const SqlRow& r) {
   x.version = r.i64(5);
   x.created_at = row_time(r, 6);
   x.updated_at = row_time(r, 7);
+  x.reminder_days.clear();
+  for (const auto& d : split(r.str(8))) x.reminder_days.push_back(std::atoi(d.c_str()));
   return x;
 }
 
@@ -167,8 +175,10 @@ Result<SurveyRound> create_round(Session& s, const SurveyRound& r, TimePoint now
   if (!dup.empty()) return Status::conflict("the survey round of " + std::to_string(r.year) + " already exists");
   std::string t = format_utc(now);
   CIPMS_ASSIGN_OR_RETURN(auto rows, s.query("INSERT INTO survey_rounds (year, title, opens_on, deadline, version, "
-                                            "created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
-                                            {std::int64_t{r.year}, r.title, r.opens_on, r.deadline, t, t}));
+                                            "created_at, updated_at, reminder_days) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
+                                            "RETURNING id",
+                                            {std::int64_t{r.year}, r.title, r.opens_on, r.deadline, t, t,
+                                             days_text(r.reminder_days)}));
   return get_round(s, rows.at(0).i64(0));
 }
 
@@ -197,8 +207,10 @@ Result<std::vector<SurveyRound>> list_rounds(Session& s) {
 Result<SurveyRound> update_round(Session& s, const SurveyRound& r, std::int64_t expected, TimePoint now) {
   CIPMS_ASSIGN_OR_RETURN(SurveyRound cur, get_round(s, r.id));
   CIPMS_ASSIGN_OR_RETURN(std::int64_t n, s.execute("UPDATE survey_rounds SET title = ?, opens_on = ?, deadline = ?, "
-                                                   "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-                                                   {r.title, r.opens_on, r.deadline, format_utc(now), r.id, expected}));
+                                                   "reminder_days = ?, version = version + 1, updated_at = ? "
+                                                   "WHERE id = ? AND version = ?",
+                                                   {r.title, r.opens_on, r.deadline, days_text(r.reminder_days),
+                                                    format_utc(now), r.id, expected}));
   if (n == 0)
     return Status::precondition_failed("survey round " + std::to_string(cur.year) + " is at version " +
                                        std::to_string(cur.version) + ", not " + std::to_string(expected));
@@ -236,6 +248,13 @@ Result<std::optional<Survey>> find_survey(Session& s, std::int64_t round_id, Fac
   if (rows.empty()) return std::optional<Survey>();
   CIPMS_ASSIGN_OR_RETURN(Survey sv, get_survey(s, rows[0].i64(0)));
   return std::optional<Survey>(std::move(sv));
+}
+
+Result<std::map<std::int64_t, std::int64_t>> survey_ids_of_round(Session& s, std::int64_t round_id) {
+  CIPMS_ASSIGN_OR_RETURN(auto rows, s.query("SELECT facility_id, id FROM surveys WHERE round_id = ?", {round_id}));
+  std::map<std::int64_t, std::int64_t> out;
+  for (const auto& r : rows) out[r.i64(0)] = r.i64(1);
+  return out;
 }
 
 Result<std::optional<Survey>> previous_survey(Session& s, FacilityId facility, int year) {

@@ -28,6 +28,8 @@ Result<SurveyRound> update_round(Session& s, const SurveyRound& r, std::int64_t 
 Result<Survey> create_survey(Session& s, std::int64_t round_id, FacilityId facility, TimePoint now);
 Result<Survey> get_survey(Session& s, std::int64_t id);  // with the proposal's consultations
 Result<std::optional<Survey>> find_survey(Session& s, std::int64_t round_id, FacilityId facility);
+// facility id → survey id of every survey of the round.
+Result<std::map<std::int64_t, std::int64_t>> survey_ids_of_round(Session& s, std::int64_t round_id);
 // The latest survey of the facility in an earlier round than `year`, if any.
 Result<std::optional<Survey>> previous_survey(Session& s, FacilityId facility, int year);
 // Writes the row (state, assessment, comment, proposal and its consultations, dates, final

@@ -565,9 +565,43 @@ export default {
     newRound: 'Open a round',
     title: 'Title',
     opensOn: 'Opens on',
+    reminderDays: 'Reminders (days before the deadline)',
+    reminderDaysHint: 'e.g. 30, 14, 7, 1; after the deadline, weekly overdue reminders',
     openRound: 'Open the round',
     kpiFacilities: 'Facilities',
     kpiSubmitted: 'Submitted',
     kpiRate: 'Completion',
+  },
+  notifications: {
+    title: 'Notifications',
+    bell: 'Notifications, {n} unread',
+    empty: 'No notifications.',
+    unreadOnly: 'Unread only',
+    markAllRead: 'Mark all as read',
+    seeAll: 'All notifications',
+    read: 'Read',
+    unread: 'Unread',
+    kinds: {
+      survey_deadline: {
+        title: 'Survey due in {days} days',
+        body: '{facility}: the {year} survey is due on {deadline}.',
+      },
+      survey_overdue: {
+        title: 'Survey overdue by {days} days',
+        body: '{facility}: the {year} survey was due on {deadline} and has not been submitted.',
+      },
+      survey_returned: {
+        title: 'Survey returned for correction',
+        body: '{facility} ({year}): {comment}',
+      },
+      survey_accepted: {
+        title: 'Survey accepted',
+        body: '{facility} ({year}) was accepted by the competent authority.',
+      },
+      survey_finalised: {
+        title: 'Grade finalised: grade {grade}',
+        body: '{facility} ({year}) is in the national CI list.',
+      },
+    },
   },
 }

@@ -565,9 +565,43 @@ export default {
     newRound: '開啟年度',
     title: '名稱',
     opensOn: '開始日',
+    reminderDays: '提醒（截止前天數）',
+    reminderDaysHint: '例如 30, 14, 7, 1；逾期後每週提醒',
     openRound: '開啟此年度',
     kpiFacilities: '設施數',
     kpiSubmitted: '已送出',
     kpiRate: '完成率',
+  },
+  notifications: {
+    title: '通知',
+    bell: '通知，{n} 則未讀',
+    empty: '沒有通知。',
+    unreadOnly: '只看未讀',
+    markAllRead: '全部標為已讀',
+    seeAll: '所有通知',
+    read: '已讀',
+    unread: '未讀',
+    kinds: {
+      survey_deadline: {
+        title: '調查表將於 {days} 天後截止',
+        body: '{facility}：{year} 年度基本資料調查表截止日為 {deadline}。',
+      },
+      survey_overdue: {
+        title: '調查表已逾期 {days} 天',
+        body: '{facility}：{year} 年度調查表應於 {deadline} 前送出，尚未送出。',
+      },
+      survey_returned: {
+        title: '調查表退回補正',
+        body: '{facility}（{year} 年度）：{comment}',
+      },
+      survey_accepted: {
+        title: '調查表已受理',
+        body: '{facility}（{year} 年度）已經主管機關受理。',
+      },
+      survey_finalised: {
+        title: '分級已核定：第 {grade} 級',
+        body: '{facility}（{year} 年度）已列入國家關鍵基礎設施清單。',
+      },
+    },
   },
 }
