@@ -51,10 +51,12 @@ fi
 # --- npm packages of the web UI (web/package-lock.json), only when missing or out of date.
 WEB="$(cd "$(dirname "$0")/.." && pwd)/web"
 if [ -f "$WEB/package-lock.json" ]; then
-  if [ ! -d "$WEB/node_modules" ] || [ "$WEB/package-lock.json" -nt "$WEB/node_modules" ]; then
+  # npm writes node_modules/.package-lock.json on every install: its absence or age says "install".
+  STAMP="$WEB/node_modules/.package-lock.json"
+  if [ ! -f "$STAMP" ] || [ "$WEB/package-lock.json" -nt "$STAMP" ]; then
     echo "install-deps: npm ci in web/"
     (cd "$WEB" && npm ci --no-audit --no-fund)
-    touch "$WEB/node_modules"
+    touch "$STAMP"
   else
     echo "install-deps: web/node_modules up to date"
   fi

@@ -33,12 +33,12 @@ finish() {
 }
 
 # --- npm packages (normally installed by scripts/install-deps.sh)
-if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   echo "web: npm ci"
   if ! (cd web && npm ci --no-audit --no-fund); then
     echo "web: npm ci failed"; failed=$((failed + 1)); finish
   fi
-  touch web/node_modules
+  touch web/node_modules/.package-lock.json
 fi
 
 # --- unit and component tests (vitest)

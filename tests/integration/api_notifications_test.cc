@@ -10,35 +10,19 @@
 
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/shared_server.h"
 
 namespace cipms {
 namespace {
 
 using nlohmann::json;
 using testing::HttpClient;
-using testing::HttpResponse;
 using testing::ServerProcess;
 
-class ApiNotifications : public ::testing::Test {
+class ApiNotifications : public testing::DemoServerTest {
  protected:
-  static void SetUpTestSuite() {
-    testing::ServerProcessOptions opt;
-    opt.demo = true;
-    opt.extra_args = {"--reminder-interval-minutes", "0"};
-    server_ = new ServerProcess(opt);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(server_->ok()) << server_->error(); }
+  static void SetUpTestSuite() { start_demo_server({"--reminder-interval-minutes", "0"}); }
 
-  std::unique_ptr<HttpClient> as(const std::string& user) {
-    auto c = std::make_unique<HttpClient>(server_->base_url());
-    auto r = c->login(user);
-    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-    return c;
-  }
   static std::int64_t unread(HttpClient& c) {
     auto r = c.get("/api/v1/notifications/unread-count");
     EXPECT_EQ(r.status, 200) << r.body;
@@ -68,7 +52,6 @@ class ApiNotifications : public ::testing::Test {
     EXPECT_EQ(out.find("created 0 "), std::string::npos) << out;
   }
 
-  static inline ServerProcess* server_ = nullptr;
 };
 
 TEST_F(ApiNotifications, SurveyRemind_SendsTheDueRemindersOnceAndTheProviderSeesThem) {
@@ -136,8 +119,10 @@ TEST_F(ApiNotifications, BadInputIsAProblemAndChangesNothing) {
   ASSERT_EQ(bad.status, 422) << bad.body;
   std::set<std::string> pointers;
   json problem = bad.json();
-  for (const auto& e : problem["errors"]) pointers.insert(e["pointer"].get<std::string>());
-  EXPECT_EQ(pointers, (std::set<std::string>{"/reminder_days/0", "/reminder_days/2"}));
+  for (const auto& e : problem["errors"])
+    pointers.insert(e["pointer"].get<std::string>() + " " + e.value("code", std::string()));
+  EXPECT_EQ(pointers, (std::set<std::string>{"/reminder_days/0 survey.reminder_day_invalid",
+                                              "/reminder_days/2 survey.reminder_day_duplicate"}));
   bad = ohs->post_json("/api/v1/survey-rounds", json{{"year", 2027}, {"opens_on", "2027-01-01"},
                                                      {"deadline", "2027-12-31"}, {"reminder_days", "30"}}
                                                     .dump());

@@ -15,13 +15,12 @@
 #include "cipms/storage/survey_store.h"
 #include "support/backends.h"
 #include "support/paths.h"
+#include "support/survey_db_fixture.h"
 
 namespace cipms {
 namespace {
 
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
-using testing::Backend;
 using testing::backends;
 
 TimePoint day(int y, unsigned m, unsigned d) {
@@ -29,19 +28,12 @@ TimePoint day(int y, unsigned m, unsigned d) {
 }
 const TimePoint kT0 = day(2026, 11, 25);  // 36 days before the 2026-12-31 deadline
 
-class SurveyReminders : public ::testing::TestWithParam<Backend> {
+class SurveyReminders : public testing::SurveyDbTest {
  protected:
+  SurveyReminders() : SurveyDbTest("cipms-reminders-test", kT0) {}
   void SetUp() override {
-    dir_ = testing::make_temp_dir("cipms-reminders-test");
-    auto db = Database::open(GetParam().fresh(dir_));
-    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-    ASSERT_TRUE((*db)->migrate().is_ok());
-    clock_ = std::make_shared<ManualClock>(kT0);
-    ctx_ = ServiceContext{std::shared_ptr<Database>(std::move(db).value()), clock_};
-    svc_ = std::make_unique<SurveyService>(ctx_);
-    auto s = ctx_.db->session();
-    ASSERT_TRUE(s.is_ok());
-    session_ = std::move(s).value();
+    SurveyDbTest::SetUp();
+    if (HasFatalFailure()) return;
     OrgId ohs_org = org("OHS", OrgType::kOhs);
     moea_ = org("MOEA", OrgType::kCompetentAuthority, {"electricity"});
     OrgId water = org("WRA", OrgType::kCompetentAuthority, {"water"});
@@ -58,57 +50,6 @@ class SurveyReminders : public ::testing::TestWithParam<Backend> {
     ohs_ = user("ohs", Role::kOhsOfficer, ohs_org);
     auto round = svc_->create_round(as(ohs_), SurveyRound{0, 2026, "", "2026-01-01", "2026-12-31"});
     ASSERT_TRUE(round.is_ok()) << round.status().to_string();
-  }
-  void TearDown() override {
-    svc_.reset();
-    session_.reset();
-    ctx_.db.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  OrgId org(const std::string& code, OrgType t, std::vector<std::string> subsectors = {}) {
-    Organisation o;
-    o.code = o.name = o.name_en = code;
-    o.type = t;
-    o.subsectors = std::move(subsectors);
-    auto r = session_->create_organisation(o, kT0);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? r->id : OrgId();
-  }
-  FacilityId facility(const std::string& code, OrgId provider) {
-    Facility f;
-    f.code = code;
-    f.name = "設施 " + code;
-    f.name_en = "Facility " + code;
-    f.sector = "energy";
-    f.subsector = "electricity";
-    f.type = "substation";
-    f.county_code = "63000";
-    f.provider = provider;
-    f.authority = moea_;
-    auto r = session_->create_facility(f, kT0);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? r->id : FacilityId();
-  }
-  UserId user(const std::string& name, Role role, OrgId org) {
-    User u;
-    u.username = name;
-    u.display_name = name;
-    u.org = org;
-    u.role = role;
-    u.clearance = ClassLevel::kOfficial;
-    u.password_hash = "x";
-    auto r = security_store::create_user(*session_, u, format_utc(kT0));
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? r->id : UserId();
-  }
-  Principal as(UserId id) {
-    auto u = security_store::get_user(*session_, id);
-    EXPECT_TRUE(u.is_ok());
-    auto p = AuthService(ctx_).principal_of(*session_, *u);
-    EXPECT_TRUE(p.is_ok());
-    return *p;
   }
   std::int64_t sweep(TimePoint t) {
     clock_->set(t);
@@ -138,12 +79,6 @@ class SurveyReminders : public ::testing::TestWithParam<Backend> {
     return *w;
   }
 
-  fs::path dir_;
-  std::shared_ptr<ManualClock> clock_;
-  ServiceContext ctx_;
-  std::unique_ptr<SurveyService> svc_;
-  std::unique_ptr<Session> session_;
-  OrgId moea_;
   FacilityId plant_, sub_, foreign_;
   UserId editor_, viewer_, other_editor_, officer_, water_officer_, ohs_;
 };
@@ -171,10 +106,14 @@ TEST(ReminderSchedule, DaysAreOneTo365UniqueAndAtMostTen) {
   EXPECT_EQ(errs[0].pointer, "/reminder_days/1");
   EXPECT_EQ(errs[1].pointer, "/reminder_days/2");
   EXPECT_EQ(errs[2].pointer, "/reminder_days/3");
+  EXPECT_EQ(errs[0].code, "survey.reminder_day_invalid");
+  EXPECT_EQ(errs[1].code, "survey.reminder_day_invalid");
+  EXPECT_EQ(errs[2].code, "survey.reminder_day_duplicate");
   errs.clear();
   validate_reminder_days({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, "/reminder_days", errs);
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].pointer, "/reminder_days");
+  EXPECT_EQ(errs[0].code, "survey.reminders_too_many");
   errs.clear();
   validate_reminder_days({}, "/reminder_days", errs);
   EXPECT_TRUE(errs.empty());

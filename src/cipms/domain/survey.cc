@@ -98,12 +98,12 @@ bool valid_iso_date(const std::string& s) {
 }
 
 void validate_reminder_days(const std::vector<int>& days, const std::string& where, std::vector<FieldError>& out) {
-  if (days.size() > 10) out.push_back({where, "at most 10 reminders"});
+  if (days.size() > 10) out.push_back({where, "at most 10 reminders", "survey.reminders_too_many"});
   for (std::size_t i = 0; i < days.size(); ++i) {
     std::string p = where + "/" + std::to_string(i);
-    if (days[i] < 1 || days[i] > 365) out.push_back({p, "must be 1 to 365 days before the deadline"});
+    if (days[i] < 1 || days[i] > 365) out.push_back({p, "must be 1 to 365 days before the deadline", "survey.reminder_day_invalid"});
     else if (std::find(days.begin(), days.begin() + static_cast<std::ptrdiff_t>(i), days[i]) != days.begin() + static_cast<std::ptrdiff_t>(i))
-      out.push_back({p, "listed twice"});
+      out.push_back({p, "listed twice", "survey.reminder_day_duplicate"});
   }
 }
 

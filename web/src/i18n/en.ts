@@ -471,6 +471,8 @@ export default {
       duplicate: 'Listed twice',
       roundYear: 'The year must be between 2000 and 2200',
       deadlineBefore: 'The deadline must not be before the opening date',
+      remindersTooMany: 'At most 10 reminders',
+      reminderDay: 'A reminder must be 1 to 365 days before the deadline',
       resourceUnknown: 'Unknown resource',
       supplierRequired: 'Name at least one supplier',
       supplierTwice: 'This supplier is listed twice',

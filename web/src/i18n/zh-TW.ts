@@ -471,6 +471,8 @@ export default {
       duplicate: '重複列出',
       roundYear: '年度須介於 2000 至 2200',
       deadlineBefore: '截止日不得早於開始日',
+      remindersTooMany: '提醒最多 10 次',
+      reminderDay: '提醒日須為截止日前 1 至 365 天',
       resourceUnknown: '不明的資源類別',
       supplierRequired: '請至少指定一個供應者',
       supplierTwice: '供應者重複列出',
