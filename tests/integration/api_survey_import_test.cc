@@ -11,6 +11,7 @@
 #include "cipms/services/xlsx_reader.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/shared_server.h"
 #include "support/xlsx_fixture.h"
 
 namespace cipms {
@@ -41,12 +42,10 @@ std::string xlsx_of(const std::vector<std::vector<XCell>>& rows) {
   return testing::write_xlsx({XSheet{"Self-assessment", all}});
 }
 
-class ApiSurveyImport : public ::testing::Test {
+class ApiSurveyImport : public testing::DemoServerTest {
  protected:
   static void SetUpTestSuite() {
-    testing::ServerProcessOptions opt;
-    opt.demo = true;
-    server_ = new ServerProcess(opt);
+    start_demo_server();
     if (!server_->ok()) return;
     HttpClient ohs(server_->base_url());
     ohs.login("ohs");
@@ -56,10 +55,8 @@ class ApiSurveyImport : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     clients_.clear();
-    delete server_;
-    server_ = nullptr;
+    DemoServerTest::TearDownTestSuite();
   }
-  void SetUp() override { ASSERT_TRUE(server_->ok()) << server_->error(); }
 
   // One signed-in client per user for the whole suite (sign-ins are rate-limited).
   HttpClient* as(const std::string& user) {
@@ -98,7 +95,6 @@ class ApiSurveyImport : public ::testing::Test {
     return false;
   }
 
-  static inline ServerProcess* server_ = nullptr;
   static inline std::map<std::string, std::unique_ptr<HttpClient>> clients_;
 };
 

@@ -13,6 +13,7 @@
 #include "support/http_client.h"
 #include "support/pdf_text.h"
 #include "support/server_process.h"
+#include "support/shared_server.h"
 
 namespace cipms {
 namespace {
@@ -23,13 +24,6 @@ using testing::HttpResponse;
 using testing::ServerProcess;
 
 bool have_chromium() { return std::filesystem::exists("/usr/bin/chromium"); }
-
-std::unique_ptr<HttpClient> signed_in(const ServerProcess& server, const std::string& user) {
-  auto c = std::make_unique<HttpClient>(server.base_url());
-  auto r = c->login(user);
-  EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-  return c;
-}
 
 void open_round(HttpClient& ohs, int year) {
   auto y = std::to_string(year);
@@ -67,22 +61,12 @@ std::string joined(const std::vector<std::string>& pages) {
   return all;
 }
 
-class ApiSurveyPdf : public ::testing::Test {
+class ApiSurveyPdf : public testing::DemoServerTest {
  protected:
-  static void SetUpTestSuite() {
-    testing::ServerProcessOptions opt;
-    opt.demo = true;
-    server_ = new ServerProcess(opt);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
     if (!have_chromium()) GTEST_SKIP() << "/usr/bin/chromium is not installed (scripts/install-deps.sh)";
-    ASSERT_TRUE(server_->ok()) << server_->error();
+    DemoServerTest::SetUp();
   }
-  std::unique_ptr<HttpClient> as(const std::string& user) { return signed_in(*server_, user); }
   // The n-th facility the TPC provider editor may read (and its authority, energy, too).
   json tpc_facility(int nth) {
     auto facs = as("tpc")->get("/api/v1/facilities?limit=20").json();
@@ -106,7 +90,6 @@ class ApiSurveyPdf : public ::testing::Test {
                              {"economic", {{"score", 3}, {"evidence", "每小時千萬元"}}},
                              {"morale", {{"score", 2}, {"evidence", "地方新聞"}}}});
   }
-  static inline ServerProcess* server_ = nullptr;
 };
 
 TEST_F(ApiSurveyPdf, SurveyPdf_HasTheFacilityAndEverySectionWithTheMarkingOnEveryPage) {
@@ -209,7 +192,7 @@ TEST(ApiSurveyPdfUnavailable, WithoutChromiumBothExportsAnswer503ProblemJson) {
   ServerProcess server;  // inherits the environment
   ::unsetenv("CIPMS_CHROMIUM");
   ASSERT_TRUE(server.ok()) << server.error();
-  auto ohs = signed_in(server, "ohs");
+  auto ohs = testing::signed_in(server, "ohs");
   json tax = ohs->get("/api/v1/taxonomy").json();
   std::string sub, type;
   for (const auto& e : tax["subsectors"])

@@ -12,6 +12,7 @@
 
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/shared_server.h"
 
 namespace cipms {
 namespace {
@@ -19,27 +20,9 @@ namespace {
 using nlohmann::json;
 using testing::HttpClient;
 using testing::HttpResponse;
-using testing::ServerProcess;
 
-class ApiSurvey : public ::testing::Test {
+class ApiSurvey : public testing::DemoServerTest {
  protected:
-  static void SetUpTestSuite() {
-    testing::ServerProcessOptions opt;
-    opt.demo = true;
-    server_ = new ServerProcess(opt);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(server_->ok()) << server_->error(); }
-
-  std::unique_ptr<HttpClient> as(const std::string& user) {
-    auto c = std::make_unique<HttpClient>(server_->base_url());
-    auto r = c->login(user);
-    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-    return c;
-  }
   static std::string quoted(std::int64_t v) { return "\"" + std::to_string(v) + "\""; }
   static HttpResponse post(HttpClient& c, const std::string& target, const json& body, std::int64_t version) {
     return c.post_json(target, body.dump(), {{"If-Match", quoted(version)}});
@@ -106,7 +89,6 @@ class ApiSurvey : public ::testing::Test {
     return r.json()["version"].get<std::int64_t>();
   }
 
-  static inline ServerProcess* server_ = nullptr;
 };
 
 TEST_F(ApiSurvey, WholeWorkflow_ProviderAuthorityAndOhsTakeASurveyToTheNationalList) {

@@ -11,14 +11,13 @@
 #include "cipms/storage/store.h"
 #include "support/backends.h"
 #include "support/paths.h"
+#include "support/survey_db_fixture.h"
 #include "support/xlsx_fixture.h"
 
 namespace cipms {
 namespace {
 
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
-using testing::Backend;
 using testing::XCell;
 using testing::XSheet;
 
@@ -30,51 +29,21 @@ bool names(const Status& st, const std::string& pointer, const std::string& word
   return false;
 }
 
-class SurveyImportFiles : public ::testing::TestWithParam<Backend> {
+class SurveyImportFiles : public testing::SurveyDbTest {
  protected:
+  SurveyImportFiles() : SurveyDbTest("cipms-survey-import", kT0) {}
   void SetUp() override {
-    dir_ = testing::make_temp_dir("cipms-survey-import");
-    auto db = Database::open(GetParam().fresh(dir_));
-    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-    ASSERT_TRUE((*db)->migrate().is_ok());
-    ctx_ = ServiceContext{std::shared_ptr<Database>(std::move(db).value()), std::make_shared<ManualClock>(kT0)};
-    svc_ = std::make_unique<SurveyService>(ctx_);
-    auto s = ctx_.db->session();
-    ASSERT_TRUE(s.is_ok());
-    moea_ = org(**s, "MOEA", OrgType::kCompetentAuthority);
-    tpc_ = org(**s, "TPC", OrgType::kProvider);
-    OrgId other = org(**s, "OTHER", OrgType::kProvider);
-    for (const char* code : {"PLANT-1", "SUB-1"}) facility(**s, code, tpc_);
-    facility(**s, "FOREIGN-1", other);
-    ASSERT_TRUE(svc_->create_round(Principal::system_actor(), SurveyRound{0, 2026, "", "2026-01-01", "2026-12-31"}).is_ok());
-  }
-  void TearDown() override {
-    svc_.reset();
-    ctx_.db.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  OrgId org(Session& s, const std::string& code, OrgType t) {
-    Organisation o;
-    o.code = o.name = o.name_en = code;
-    o.type = t;
-    if (t == OrgType::kCompetentAuthority) o.subsectors = {"electricity"};
-    auto r = s.create_organisation(o, kT0);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? r->id : OrgId();
-  }
-  void facility(Session& s, const std::string& code, OrgId provider) {
-    Facility f;
-    f.code = code;
-    f.name = "設施 " + code;
-    f.name_en = "Facility " + code;
-    f.sector = "energy";
-    f.subsector = "electricity";
-    f.type = "substation";
-    f.county_code = "63000";
-    f.provider = provider;
-    f.authority = moea_;
-    EXPECT_TRUE(s.create_facility(f, kT0).is_ok());
+    SurveyDbTest::SetUp();
+    if (HasFatalFailure()) return;
+    moea_ = org("MOEA", OrgType::kCompetentAuthority, {"electricity"});
+    tpc_ = org("TPC", OrgType::kProvider);
+    OrgId other = org("OTHER", OrgType::kProvider);
+    for (const char* code : {"PLANT-1", "SUB-1"}) facility(code, tpc_);
+    facility("FOREIGN-1", other);
+    bool round_ok =
+        svc_->create_round(Principal::system_actor(), SurveyRound{0, 2026, "", "2026-01-01", "2026-12-31"}).is_ok();
+    session_.reset();  // the tests go through the service only: no session stays open
+    ASSERT_TRUE(round_ok);
   }
   Principal editor() {
     Principal p;
@@ -108,10 +77,7 @@ class SurveyImportFiles : public ::testing::TestWithParam<Backend> {
             2, "NTD 10 million per hour", 1, "local news", submit};
   }
 
-  fs::path dir_;
-  ServiceContext ctx_;
-  std::unique_ptr<SurveyService> svc_;
-  OrgId moea_, tpc_;
+  OrgId tpc_;
 };
 
 TEST_P(SurveyImportFiles, Template_ListsTheHeaderAndTheFacilitiesStillToSubmit) {

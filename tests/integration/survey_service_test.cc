@@ -16,6 +16,7 @@
 #include "support/paths.h"
 #include "support/backends.h"
 #include "support/postgres_server.h"
+#include "support/survey_db_fixture.h"
 
 namespace cipms {
 namespace {
@@ -34,63 +35,21 @@ bool has_pointer(const Status& st, const std::string& ptr) {
   return false;
 }
 
-class SurveyWorkflow : public ::testing::TestWithParam<Backend> {
+class SurveyWorkflow : public testing::SurveyDbTest {
  protected:
+  SurveyWorkflow() : SurveyDbTest("cipms-survey-test", kT0) {}
   void SetUp() override {
-    dir_ = testing::make_temp_dir("cipms-survey-test");
-    auto db = Database::open(GetParam().fresh(dir_));
-    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-    ASSERT_TRUE((*db)->migrate().is_ok());
-    clock_ = std::make_shared<ManualClock>(kT0);
-    ctx_ = ServiceContext{std::shared_ptr<Database>(std::move(db).value()), clock_};
-    svc_ = std::make_unique<SurveyService>(ctx_);
-    auto s = ctx_.db->session();
-    ASSERT_TRUE(s.is_ok());
-    session_ = std::move(s).value();
+    SurveyDbTest::SetUp();
+    if (HasFatalFailure()) return;
     ohs_org_ = org("OHS", OrgType::kOhs);
     moea_ = org("MOEA", OrgType::kCompetentAuthority, {"electricity"});
     tpc_ = org("TPC", OrgType::kProvider);
     other_ = org("OTHER", OrgType::kProvider);
-    plant_ = facility("PLANT-1", tpc_);
-    sub_ = facility("SUB-1", tpc_);
-    foreign_ = facility("FOREIGN-1", other_);
+    plant_ = facility("PLANT-1", tpc_, 1000);
+    sub_ = facility("SUB-1", tpc_, 1000);
+    foreign_ = facility("FOREIGN-1", other_, 1000);
     auto round = svc_->create_round(ohs(), SurveyRound{0, 2026, "", "2026-01-01", "2026-12-31"});
     ASSERT_TRUE(round.is_ok()) << round.status().to_string();
-  }
-  void TearDown() override {
-    svc_.reset();
-    session_.reset();
-    ctx_.db.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  OrgId org(const std::string& code, OrgType t, std::vector<std::string> subsectors = {}) {
-    Organisation o;
-    o.code = code;
-    o.name = code;
-    o.name_en = code;
-    o.type = t;
-    o.subsectors = std::move(subsectors);
-    auto r = session_->create_organisation(o, kT0);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? r->id : OrgId();
-  }
-  FacilityId facility(const std::string& code, OrgId provider) {
-    Facility f;
-    f.code = code;
-    f.name = "設施 " + code;
-    f.name_en = "Facility " + code;
-    f.sector = "energy";
-    f.subsector = "electricity";
-    f.type = "substation";
-    f.county_code = "63000";
-    f.provider = provider;
-    f.authority = moea_;
-    f.population = 1000;
-    auto r = session_->create_facility(f, kT0);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? r->id : FacilityId();
   }
   Principal person(std::int64_t uid, const std::string& name, Role role, OrgId org, const std::string& code,
                    OrgType type, std::vector<std::string> subsectors = {}) {
@@ -172,12 +131,7 @@ class SurveyWorkflow : public ::testing::TestWithParam<Backend> {
     return rows.is_ok() && !rows->empty() ? (*rows)[0].i64(0) : -1;
   }
 
-  fs::path dir_;
-  std::shared_ptr<ManualClock> clock_;
-  ServiceContext ctx_;
-  std::unique_ptr<SurveyService> svc_;
-  std::unique_ptr<Session> session_;
-  OrgId ohs_org_, moea_, tpc_, other_;
+  OrgId ohs_org_, tpc_, other_;
   FacilityId plant_, sub_, foreign_;
 };
 
