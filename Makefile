@@ -25,10 +25,11 @@ web: deps
 	@if [ ! -f web/dist/index.html ] || [ -n "$$(find $(WEB_SRC) -type f -newer web/dist/index.html 2>/dev/null | head -1)" ]; then \
 	  echo "web: vite build"; cd web && npm run --silent build; fi
 
-# Serves the API and web UI on http://$(LISTEN); creates $(DB) with the demo network the first time.
+# Serves the API and web UI on http://$(LISTEN); creates $(DB) with the demo network the first time
+# and opens this year's survey round if there is none.
 run: build
 	@mkdir -p $(dir $(DB))
-	$(BUILD)/cipms serve --db $(DB) --listen $(LISTEN) --demo
+	$(BUILD)/cipms serve --db $(DB) --listen $(LISTEN) --demo --demo-round
 
 # Every test suite; ends with one pass/fail count.
 test: build

@@ -188,6 +188,27 @@ TEST_P(SurveyWorkflow, WholeWorkflow_FromDraftToFinalGradeInTheNationalList) {
   EXPECT_TRUE(v->ok) << v->problem;
 }
 
+TEST_P(SurveyWorkflow, DemoRound_OpensTheCurrentYearOnceFromJanuaryToThirtyDaysAhead) {
+  // 2026 has its round (SetUp): nothing opened.
+  auto none = svc_->open_current_round_if_none(ohs());
+  ASSERT_TRUE(none.is_ok()) << none.status().to_string();
+  EXPECT_FALSE(none->has_value());
+  clock_->set(std::chrono::sys_days{std::chrono::March / 10 / 2027} + std::chrono::hours(23));
+  EXPECT_EQ(svc_->open_current_round_if_none(editor()).status().code(), Code::kPermissionDenied);
+  auto opened = svc_->open_current_round_if_none(ohs());
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  ASSERT_TRUE(opened->has_value());
+  EXPECT_EQ((*opened)->year, 2027);
+  EXPECT_EQ((*opened)->opens_on, "2027-01-01");
+  EXPECT_EQ((*opened)->deadline, "2027-04-09");  // 10 March + 30 days
+  auto again = svc_->open_current_round_if_none(ohs());
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_FALSE(again->has_value());
+  auto rounds = svc_->list_rounds(ohs());
+  ASSERT_TRUE(rounds.is_ok());
+  EXPECT_EQ(rounds->size(), 2u);
+}
+
 TEST_P(SurveyWorkflow, IllegalTransitions_AnswerConflict) {
   SurveyDocument d = filled_survey();
   std::int64_t id = d.survey.id;

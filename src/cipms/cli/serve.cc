@@ -31,6 +31,7 @@ struct ServeArgs {
   std::string listen;
   bool demo = false;
   bool demo_users = false;
+  bool demo_round = false;
   unsigned threads = 0;
   std::string web;
   std::size_t max_import_mb = 64;
@@ -129,6 +130,14 @@ int serve(const ServeArgs& a) {
     }
   }
 
+  if (a.demo_round) {
+    auto round = SurveyService(ctx).open_current_round_if_none(Principal::system_actor("serve"));
+    if (!round.is_ok()) return fail(round.status());
+    if (*round)
+      log_event(LogLevel::kInfo, "survey_round_opened",
+                R"("year":)" + std::to_string((*round)->year) + R"(,"deadline":")" + (*round)->deadline + "\"");
+  }
+
   if (a.demo || a.demo_users) {
     const char* env_pw = std::getenv("CIPMS_DEMO_PASSWORD");
     std::string pw = env_pw && *env_pw ? env_pw : "cipms-demo-2026";
@@ -166,6 +175,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--listen", args->listen, "ADDRESS:PORT to listen on; env CIPMS_LISTEN")->capture_default_str();
   cmd->add_flag("--demo", args->demo,
                 "Load the demo network when the registry has no facilities, and the demo accounts");
+  cmd->add_flag("--demo-round", args->demo_round,
+                "Open this year's survey round (1 January to 30 days from today) when the year has none");
   cmd->add_flag("--demo-users", args->demo_users,
                 "Create the demo accounts (one per role; password $CIPMS_DEMO_PASSWORD or the printed default) "
                 "when there are no users");

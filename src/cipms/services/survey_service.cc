@@ -1,6 +1,8 @@
 #include "cipms/services/survey_service.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -193,6 +195,28 @@ Result<SurveyRound> SurveyService::create_round(const Principal& who, const Surv
     CIPMS_RETURN_IF_ERROR(audit_append(s, who, AuditEvent{"survey_round.create", "survey_round", std::to_string(out.year), "ok", "", "", dump(survey_round_json(out))}, now));
     return out;
   });
+}
+
+Result<std::optional<SurveyRound>> SurveyService::open_current_round_if_none(const Principal& who, int days_to_deadline) {
+  using namespace std::chrono;
+  auto iso = [](sys_days d) {
+    year_month_day ymd{d};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return std::string(buf);
+  };
+  sys_days today = floor<days>(ctx_.clock->now());
+  int year_now = static_cast<int>(year_month_day{today}.year());
+  auto existing = get_round(who, year_now);
+  if (existing.is_ok()) return std::optional<SurveyRound>();
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  SurveyRound r;
+  r.year = year_now;
+  r.opens_on = std::to_string(year_now) + "-01-01";
+  r.deadline = iso(today + days{days_to_deadline});
+  CIPMS_ASSIGN_OR_RETURN(SurveyRound out, create_round(who, r));
+  return std::optional<SurveyRound>(std::move(out));
 }
 
 Result<std::vector<SurveyRound>> SurveyService::list_rounds(const Principal& who) {

@@ -87,6 +87,10 @@ class SurveyService {
   Result<std::vector<SurveyRound>> list_rounds(const Principal& who);
   Result<SurveyRound> get_round(const Principal& who, int year);
   Result<SurveyRound> update_round(const Principal& who, const SurveyRound& r, std::int64_t expected_version);
+  // Opens the round of the clock's current year (UTC), from 1 January to `days_to_deadline`
+  // days from today, unless that year has a round; std::nullopt when it has. For demo mode
+  // (`cipms serve --demo-round`), so a new user sees a round in progress.
+  Result<std::optional<SurveyRound>> open_current_round_if_none(const Principal& who, int days_to_deadline = 30);
 
   // --- surveys ---
   // Opens the facility's draft survey of the round (kSurveyEdit or kSurveyReview, in scope);
