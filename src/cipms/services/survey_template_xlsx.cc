@@ -1,21 +1,13 @@
 // The self-assessment import template (survey_import.h) written with libxlsxwriter.
-#include <xlsxwriter.h>
-
 #include <algorithm>
-#include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 #include "cipms/domain/survey.h"
 #include "cipms/services/survey_import.h"
+#include "cipms/services/xlsx_file.h"
 
 namespace cipms {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 // What each column means, as the header cell's note (zh-TW first, then English).
 const char* column_note(const std::string& col) {
@@ -89,29 +81,15 @@ void self_assessment_sheet(lxw_workbook* wb, lxw_format* bold, lxw_format* text,
 }  // namespace
 
 Result<std::string> survey_import_template_xlsx(int year, const std::vector<TemplateFacility>& facilities) {
-  static std::atomic<int> counter{0};
-  fs::path path = fs::temp_directory_path() /
-                  ("cipms-template-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".xlsx");
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) return Status::internal("xlsx: cannot create " + path.string());
+  CIPMS_ASSIGN_OR_RETURN(TempWorkbook file, new_temp_workbook("template"));
+  lxw_workbook* wb = file.wb;
   lxw_format* bold = workbook_add_format(wb);
   format_set_bold(bold);
   lxw_format* text = workbook_add_format(wb);
   format_set_num_format(text, "@");  // codes such as 00123 stay text
   self_assessment_sheet(wb, bold, text, facilities);  // first: the import reads the first sheet
   instructions(wb, bold, year);
-  lxw_error err = workbook_close(wb);
-  std::error_code ec;
-  if (err != LXW_NO_ERROR) {
-    fs::remove(path, ec);
-    return Status::internal(std::string("xlsx: ") + lxw_strerror(err));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  fs::remove(path, ec);
-  if (!in && !in.eof()) return Status::internal("xlsx: cannot read back " + path.string());
-  return buf.str();
+  return close_temp_workbook(file);
 }
 
 }  // namespace cipms

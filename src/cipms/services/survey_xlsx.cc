@@ -1,14 +1,7 @@
 #include "cipms/services/survey_xlsx.h"
 
-#include <xlsxwriter.h>
-
-#include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
-
 #include "cipms/domain/security.h"
+#include "cipms/services/xlsx_file.h"
 
 namespace cipms {
 
@@ -58,12 +51,8 @@ Result<std::string> grading_list_xlsx(const std::vector<GradingListRow>& rows, i
                                       const std::string& generated_by, TimePoint now) {
   const std::string marking = classification_marking(grading_list_level(rows));
 
-  static std::atomic<int> counter{0};
-  namespace fs = std::filesystem;
-  fs::path path = fs::temp_directory_path() /
-                  ("cipms-grading-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".xlsx");
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) return Status::internal("xlsx: cannot create " + path.string());
+  CIPMS_ASSIGN_OR_RETURN(TempWorkbook file, new_temp_workbook("grading"));
+  lxw_workbook* wb = file.wb;
   lxw_doc_properties props = {};
   std::string title = std::to_string(year) + " 國家關鍵基礎設施分級清冊 (" + marking + ")";
   // libxlsxwriter 1.1 takes char* but only reads the strings.
@@ -106,19 +95,7 @@ Result<std::string> grading_list_xlsx(const std::vector<GradingListRow>& rows, i
   worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1), 0, marking.c_str(), mark);
   worksheet_set_column(ws, 0, 0, 16, nullptr);
   worksheet_set_column(ws, 1, 2, 28, nullptr);
-  lxw_error err = workbook_close(wb);
-  if (err != LXW_NO_ERROR) {
-    std::error_code ec;
-    fs::remove(path, ec);
-    return Status::internal(std::string("xlsx: ") + lxw_strerror(err));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  std::error_code ec;
-  fs::remove(path, ec);
-  if (!in && !in.eof()) return Status::internal("xlsx: cannot read back " + path.string());
-  return buf.str();
+  return close_temp_workbook(file);
 }
 
 }  // namespace cipms
