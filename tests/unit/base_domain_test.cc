@@ -34,6 +34,7 @@ TEST(Clock, FormatsAndParsesUtcRoundTrip) {
   TimePoint t;
   ASSERT_TRUE(parse_utc("2026-11-25T10:59:07Z", &t));
   EXPECT_EQ(format_utc(t), "2026-11-25T10:59:07Z");
+  EXPECT_EQ(format_utc_date(t), "2026-11-25");
   EXPECT_FALSE(parse_utc("2026-02-30T00:00:00Z", &t));
   EXPECT_FALSE(parse_utc("2026-11-25 10:59:07", &t));
 }

@@ -29,6 +29,8 @@ std::string format_utc(TimePoint t) {
   return buf;
 }
 
+std::string format_utc_date(TimePoint t) { return format_utc(t).substr(0, 10); }
+
 bool parse_utc(const std::string& s, TimePoint* out) {
   int y, mo, d, h, mi, se;
   char z = 0;

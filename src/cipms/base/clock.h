@@ -33,6 +33,8 @@ class ManualClock : public Clock {
 
 // "2026-11-25T10:59:00Z".
 std::string format_utc(TimePoint t);
+// The UTC day of `t`: "2026-11-25".
+std::string format_utc_date(TimePoint t);
 // Parses the format above; false on anything else.
 bool parse_utc(const std::string& s, TimePoint* out);
 

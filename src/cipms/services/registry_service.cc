@@ -459,10 +459,10 @@ Result<FacilityView> RegistryService::create_facility(const Principal& who, cons
         errs.push_back({"/classification/level", "you may not classify records"});
       else if (!who.system && f.classification.level > who.clearance)
         errs.push_back({"/classification/level", "above your own clearance"});
-      for (auto& e : check_classification(f.classification, format_utc(now).substr(0, 10), "/classification"))
+      for (auto& e : check_classification(f.classification, format_utc_date(now), "/classification"))
         errs.push_back(std::move(e));
       f.classification.classified_by = who.display();
-      f.classification.classified_on = format_utc(now).substr(0, 10);
+      f.classification.classified_on = format_utc_date(now);
     } else {
       f.classification = Classification{};
     }
@@ -774,7 +774,7 @@ Result<FacilityView> RegistryService::set_facility_classification(const Principa
                                                                   const Classification& in, std::int64_t expected) {
   CIPMS_RETURN_IF_ERROR(need(who, Permission::kClassify));
   const TimePoint now = ctx_.clock->now();
-  const std::string today = format_utc(now).substr(0, 10);
+  const std::string today = format_utc_date(now);
   return in_transaction<FacilityView>(ctx_, [&](Session& s) -> Result<FacilityView> {
     CIPMS_ASSIGN_OR_RETURN(Facility cur, readable_facility(s, who, id, format_utc(now)));
     if (!who.system && !who.in_scope(cur))

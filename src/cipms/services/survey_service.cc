@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -198,23 +197,15 @@ Result<SurveyRound> SurveyService::create_round(const Principal& who, const Surv
 }
 
 Result<std::optional<SurveyRound>> SurveyService::open_current_round_if_none(const Principal& who, int days_to_deadline) {
-  using namespace std::chrono;
-  auto iso = [](sys_days d) {
-    year_month_day ymd{d};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()));
-    return std::string(buf);
-  };
-  sys_days today = floor<days>(ctx_.clock->now());
-  int year_now = static_cast<int>(year_month_day{today}.year());
+  TimePoint now = ctx_.clock->now();
+  int year_now = std::stoi(format_utc_date(now).substr(0, 4));
   auto existing = get_round(who, year_now);
   if (existing.is_ok()) return std::optional<SurveyRound>();
   if (existing.status().code() != Code::kNotFound) return existing.status();
   SurveyRound r;
   r.year = year_now;
   r.opens_on = std::to_string(year_now) + "-01-01";
-  r.deadline = iso(today + days{days_to_deadline});
+  r.deadline = format_utc_date(now + std::chrono::days{days_to_deadline});
   CIPMS_ASSIGN_OR_RETURN(SurveyRound out, create_round(who, r));
   return std::optional<SurveyRound>(std::move(out));
 }
@@ -818,7 +809,7 @@ Result<OverdueReport> SurveyService::overdue(const Principal& who, int year, int
   return with_session<OverdueReport>(ctx_, [&](Session& s) -> Result<OverdueReport> {
     OverdueReport r;
     CIPMS_ASSIGN_OR_RETURN(r.round, ss::get_round_by_year(s, year));
-    r.past_deadline = format_utc(now).substr(0, 10) > r.round.deadline;
+    r.past_deadline = format_utc_date(now) > r.round.deadline;
     CIPMS_ASSIGN_OR_RETURN(r.facilities, ss::not_submitted(s, r.round.id, filter_of(who, now), limit, offset));
     return r;
   });
