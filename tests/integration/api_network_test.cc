@@ -213,7 +213,7 @@ TEST(ApiNetworkReal, RealNetworkImportsOverHttpAndExportsUnchanged) {
   HttpClient http(server.base_url());
   http.login("ohs");
   auto r = http.post_json("/api/v1/network/import", read_file(dir / "network.json"));
-  ASSERT_EQ(r.status, 200) << r.body.substr(0, 2000);
+  ASSERT_EQ(r.status, 200) << r.error << r.body.substr(0, 2000) << "\nserver log:\n" << server.log();
   json out = http.get("/api/v1/network").json();
   EXPECT_EQ(out["facilities"].size(), 345u);
   EXPECT_EQ(out["dependencies"].size(), 329u);

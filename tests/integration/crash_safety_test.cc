@@ -33,7 +33,7 @@ using Clock = std::chrono::steady_clock;
 // One `cipms serve` on a given database; killed with SIGKILL by kill().
 class Server {
  public:
-  Server(const fs::path& db, const fs::path& log) : port_(free_port()) {
+  Server(const fs::path& db, const fs::path& log) : port_(free_port()), log_(log), log_start_(file_size_or_zero(log)) {
     std::vector<std::string> args = {cipms_binary(), "serve", "--db", db.string(), "--listen",
                                      "127.0.0.1:" + std::to_string(port_), "--threads", "4", "--demo-users"};
     pid_ = ::fork();
@@ -57,7 +57,7 @@ class Server {
     HttpClient c(url());
     auto deadline = Clock::now() + timeout;
     while (Clock::now() < deadline) {
-      if (c.get("/healthz").status == 200) return true;
+      if (log_says_listening(log_, log_start_, port_) && c.get("/healthz").status == 200) return true;
       int st = 0;
       if (::waitpid(pid_, &st, WNOHANG) == pid_) {
         pid_ = -1;
@@ -77,6 +77,8 @@ class Server {
 
  private:
   int port_;
+  fs::path log_;
+  std::uintmax_t log_start_;
   pid_t pid_ = -1;
 };
 

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "support/http_client.h"
@@ -71,6 +72,7 @@ bool ServerProcess::start_once(const ServerProcessOptions& opt) {
   else if (opt.demo_users) args.push_back("--demo-users");
   for (const auto& a : opt.extra_args) args.push_back(a);
   std::string log_path = (dir_ / "server.log").string();
+  const auto log_start = file_size_or_zero(log_path);
   pid_t pid = ::fork();
   if (pid == 0) {
     int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -94,12 +96,32 @@ bool ServerProcess::start_once(const ServerProcessOptions& opt) {
       error_ = "cipms serve exited while starting; log:\n" + log();
       return false;
     }
-    if (client.get("/healthz").status == 200) return true;
+    // Another test's server may hold the port (free_port() raced and ours failed to bind): only
+    // a /healthz answer after *our* server logged that it listens on the port counts.
+    if (log_says_listening(log_path, log_start, port_) && client.get("/healthz").status == 200) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   error_ = "cipms serve did not answer /healthz in time; log:\n" + log();
   stop();
   return false;
+}
+
+std::uintmax_t file_size_or_zero(const std::filesystem::path& file) {
+  std::error_code ec;
+  auto n = std::filesystem::file_size(file, ec);
+  return ec ? 0 : n;
+}
+
+bool log_says_listening(const std::filesystem::path& log, std::uintmax_t offset, int port) {
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  if (offset > text.size()) return false;
+  std::string_view mine = std::string_view(text).substr(offset);
+  auto at = mine.find("listening");
+  return at != std::string_view::npos &&
+         mine.find("\"port\":" + std::to_string(port) + ",", at) != std::string_view::npos;
 }
 
 std::string ServerProcess::log() const {

@@ -4,6 +4,7 @@
 // then SIGKILL after 10 s) when destroyed. The server's log goes to <dir>/server.log.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -56,7 +57,13 @@ class ServerProcess {
 // Runs build/cipms with args; returns the exit status and fills *out with its stdout.
 int run_cipms(const std::vector<std::string>& args, std::string* out);
 
-// A loopback port nobody listens on right now.
+// A loopback port nobody listens on right now. Two tests may still get the same one: wait for
+// log_says_listening before trusting an answer on it.
 int free_port();
+
+// Whether a `cipms serve` log, from byte `offset` on (file_size_or_zero before the start), says
+// that this server listens on `port` — and not another test's server that took the port.
+bool log_says_listening(const std::filesystem::path& log, std::uintmax_t offset, int port);
+std::uintmax_t file_size_or_zero(const std::filesystem::path& file);
 
 }  // namespace cipms::testing
