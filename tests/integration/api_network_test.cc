@@ -32,13 +32,6 @@ json small_network(const std::string& prefix) {
              {"min_up", 1}, {"backup_hours", 72}}}}};
 }
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class ApiNetwork : public ::testing::Test {
  protected:
   void SetUp() override {

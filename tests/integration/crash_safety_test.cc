@@ -33,12 +33,32 @@ using Clock = std::chrono::steady_clock;
 // One `cipms serve` on a given database; killed with SIGKILL by kill().
 class Server {
  public:
-  Server(const fs::path& db, const fs::path& log) : port_(free_port()), log_(log), log_start_(file_size_or_zero(log)) {
-    std::vector<std::string> args = {cipms_binary(), "serve", "--db", db.string(), "--listen",
+  // Starts it and waits until it serves; a start that fails (the port taken between free_port()
+  // and the bind) is tried again on another port.
+  Server(const fs::path& db, const fs::path& log) : db_(db), log_(log) {
+    for (int attempt = 0; attempt < 3 && !ready_; ++attempt) ready_ = start() && wait_ready(std::chrono::seconds(60));
+  }
+  ~Server() { kill(); }
+  bool ready() const { return ready_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int st = 0;
+    ::waitpid(pid_, &st, 0);
+    pid_ = -1;
+  }
+
+ private:
+  bool start() {
+    kill();
+    port_ = free_port();
+    log_start_ = file_size_or_zero(log_);
+    std::vector<std::string> args = {cipms_binary(), "serve", "--db", db_.string(), "--listen",
                                      "127.0.0.1:" + std::to_string(port_), "--threads", "4", "--demo-users"};
     pid_ = ::fork();
     if (pid_ == 0) {
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) {
         ::dup2(fd, 1);
         ::dup2(fd, 2);
@@ -50,9 +70,10 @@ class Server {
       ::execv(argv[0], argv.data());
       _exit(127);
     }
+    return pid_ > 0;
   }
-  ~Server() { kill(); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Our server (its own log says it listens on port_, not another test's that took the port)
+  // answers /healthz; false when it exits first or `timeout` passes.
   bool wait_ready(std::chrono::seconds timeout) {
     HttpClient c(url());
     auto deadline = Clock::now() + timeout;
@@ -67,18 +88,11 @@ class Server {
     }
     return false;
   }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int st = 0;
-    ::waitpid(pid_, &st, 0);
-    pid_ = -1;
-  }
 
- private:
-  int port_;
-  fs::path log_;
-  std::uintmax_t log_start_;
+  fs::path db_, log_;
+  int port_ = 0;
+  std::uintmax_t log_start_ = 0;
+  bool ready_ = false;
   pid_t pid_ = -1;
 };
 
@@ -130,13 +144,15 @@ TEST(CrashSafety, EveryAcknowledgedWriteSurvivesRepeatedSigkillAndTheDatabaseSta
   int rounds = 0;
   for (int round = 0; round < kRounds && Clock::now() - t0 < budget; ++round, ++rounds) {
     Server server(db, log);
-    ASSERT_TRUE(server.wait_ready(std::chrono::seconds(60))) << "round " << round << " did not start";
+    ASSERT_TRUE(server.ready()) << "round " << round << " did not start; log:\n" << read_file(log);
     std::atomic<bool> killed{false};
+    std::atomic<int> signed_in{0};
     std::vector<std::thread> clients;
     for (int c = 0; c < 3; ++c) {
       clients.emplace_back([&, c] {
         HttpClient http(server.url());
         http.login("ohs");
+        ++signed_in;
         for (int i = 0; !killed.load(); ++i) {
           std::string code = "R" + std::to_string(round) + "-C" + std::to_string(c) + "-" + std::to_string(i);
           auto r = http.post_json("/api/v1/facilities", facility_body(code));
@@ -154,6 +170,10 @@ TEST(CrashSafety, EveryAcknowledgedWriteSurvivesRepeatedSigkillAndTheDatabaseSta
         }
       });
     }
+    // The kill comes at a random moment of the writing, not of the sign-in (which takes longer
+    // than the whole window on a loaded machine, and then nothing would be written at all).
+    for (auto wait_until = Clock::now() + std::chrono::seconds(30); signed_in.load() < 3 && Clock::now() < wait_until;)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::uniform_int_distribution<int> delay_ms(10, 400);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     server.kill();
@@ -177,7 +197,7 @@ TEST(CrashSafety, EveryAcknowledgedWriteSurvivesRepeatedSigkillAndTheDatabaseSta
 
   // A last server opens the database and serves what was acknowledged.
   Server last(db, log);
-  ASSERT_TRUE(last.wait_ready(std::chrono::seconds(60)));
+  ASSERT_TRUE(last.ready()) << read_file(log);
   HttpClient http(last.url());
   http.login("ohs");
   auto r = http.get("/api/v1/facilities?limit=1");

@@ -12,5 +12,7 @@ std::filesystem::path source_dir();
 std::filesystem::path real_network_dir();
 // A new empty directory under /tmp, removed by the caller (or left for inspection).
 std::filesystem::path make_temp_dir(const std::string& prefix);
+// The whole file as bytes; empty when it cannot be read.
+std::string read_file(const std::filesystem::path& p);
 
 }  // namespace cipms::testing

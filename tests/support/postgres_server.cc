@@ -31,13 +31,6 @@ fs::path bin_dir() {
   return "/usr/lib/postgresql/15/bin";
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Forks and execs args with stdout/stderr appended to `log`; as `run_as` (uid/gid) when set.
 // The child gets SIGQUIT (PostgreSQL's immediate shutdown) if the test process dies.
 pid_t spawn(std::vector<std::string> args, const fs::path& log, const passwd* run_as) {

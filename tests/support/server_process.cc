@@ -113,10 +113,7 @@ std::uintmax_t file_size_or_zero(const std::filesystem::path& file) {
 }
 
 bool log_says_listening(const std::filesystem::path& log, std::uintmax_t offset, int port) {
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = read_file(log);
   if (offset > text.size()) return false;
   std::string_view mine = std::string_view(text).substr(offset);
   auto at = mine.find("listening");
@@ -124,12 +121,7 @@ bool log_says_listening(const std::filesystem::path& log, std::uintmax_t offset,
          mine.find("\"port\":" + std::to_string(port) + ",", at) != std::string_view::npos;
 }
 
-std::string ServerProcess::log() const {
-  std::ifstream in(dir_ / "server.log");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ServerProcess::log() const { return read_file(dir_ / "server.log"); }
 
 int ServerProcess::stop() {
   if (pid_ <= 0) return -1;
