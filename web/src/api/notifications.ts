@@ -11,8 +11,18 @@ export type NotificationKind =
   | 'survey.accepted'
   | 'survey.finalised'
 
+/** One of the facilities a reminder about several lists. */
+export interface NotificationFacility {
+  code: string
+  name?: string
+  name_en?: string
+}
+
 export interface NotificationParams {
   year?: number
+  /** A reminder about several facilities: how many, and the first few by code. */
+  count?: number
+  facilities?: NotificationFacility[]
   facility_code?: string
   facility_name?: string
   facility_name_en?: string

@@ -583,14 +583,21 @@ export default {
     seeAll: 'All notifications',
     read: 'Read',
     unread: 'Unread',
+    // The facilities a reminder about several names ({list}: joined with ", "): "A, B and C", or
+    // "A, B, C and 2 more".
+    list: { all: '{list} and {last}', more: '{list} and {more} more' },
     kinds: {
       survey_deadline: {
         title: 'Survey due in {days} days',
         body: '{facility}: the {year} survey is due on {deadline}.',
+        titleMany: 'Surveys due in {days} days',
+        bodyMany: '{count} facilities have not submitted the {year} survey (due {deadline}): {list}.',
       },
       survey_overdue: {
         title: 'Survey overdue by {days} days',
         body: '{facility}: the {year} survey was due on {deadline} and has not been submitted.',
+        titleMany: 'Surveys overdue by {days} days',
+        bodyMany: '{count} facilities have not submitted the {year} survey, which was due on {deadline}: {list}.',
       },
       survey_returned: {
         title: 'Survey returned for correction',

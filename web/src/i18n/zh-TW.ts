@@ -583,14 +583,20 @@ export default {
     seeAll: '所有通知',
     read: '已讀',
     unread: '未讀',
+    // 通知列出的設施（{list} 以「、」連接）：「甲、乙及丙」，或「甲、乙、丙及其他 2 處」。
+    list: { all: '{list}及{last}', more: '{list}及其他 {more} 處' },
     kinds: {
       survey_deadline: {
         title: '調查表將於 {days} 天後截止',
         body: '{facility}：{year} 年度基本資料調查表截止日為 {deadline}。',
+        titleMany: '調查表將於 {days} 天後截止',
+        bodyMany: '{count} 處設施尚未送出 {year} 年度調查表（截止日 {deadline}）：{list}。',
       },
       survey_overdue: {
         title: '調查表已逾期 {days} 天',
         body: '{facility}：{year} 年度調查表應於 {deadline} 前送出，尚未送出。',
+        titleMany: '調查表已逾期 {days} 天',
+        bodyMany: '{count} 處設施尚未送出 {year} 年度調查表（截止日 {deadline}，已逾期）：{list}。',
       },
       survey_returned: {
         title: '調查表退回補正',
