@@ -6,6 +6,7 @@ import ElementPlus from 'element-plus'
 import SurveyFormView from '../src/views/SurveyFormView.vue'
 import SurveyReviewView from '../src/views/SurveyReviewView.vue'
 import NationalCiView from '../src/views/NationalCiView.vue'
+import CompletionView from '../src/views/CompletionView.vue'
 import SurveyTabs from '../src/components/SurveyTabs.vue'
 import { i18n } from '../src/i18n'
 import { useAuth } from '../src/stores/auth'
@@ -197,6 +198,9 @@ describe('SurveyFormView', () => {
     ;({ w } = await mountAt('/surveys/5', SurveyFormView, '/surveys/:id', ['registry.read', 'survey.edit'], handler))
     expect(w.find('[data-test=submit]').exists()).toBe(false)
     expect(w.find('[data-test=read-only]').text()).toContain('Submitted')
+    // Read-only or not, the survey can be downloaded as the classification-marked PDF.
+    expect(w.find('[data-test=survey-pdf]').attributes('href')).toBe('/api/v1/surveys/5/export.pdf')
+    expect(w.find('[data-test=survey-pdf]').text()).toContain('Download PDF')
   })
 })
 
@@ -273,6 +277,22 @@ describe('the survey pages by permission', () => {
     expect(w.find('[data-test=tab-surveys]').exists()).toBe(false)
     expect(w.find('[data-test=tab-review]').exists()).toBe(true)
     expect(w.find('[data-test=tab-joint-review]').exists()).toBe(true)
+  })
+
+  it('offers the grading list as XLSX and PDF to reviewers, and neither to others', async () => {
+    const handler: Handler = (_m, u) => {
+      if (u.pathname === '/api/v1/survey-rounds') return { body: { items: [{ id: 1, year: 2026, title: '2026 年度盤點', opens_on: '2026-01-01', deadline: '2026-12-31', version: 1 }], total: 1 } }
+      if (u.pathname === '/api/v1/survey-rounds/2026/completion') return { body: { round: { year: 2026, deadline: '2026-12-31' }, facilities: 3, submitted: 1, rows: [] } }
+      return undefined
+    }
+    let { w } = await mountAt('/completion', CompletionView, '/completion', ['registry.read', 'survey.review'], handler)
+    expect(w.find('[data-test=xlsx]').attributes('href')).toBe('/api/v1/survey-rounds/2026/grading-list.xlsx')
+    expect(w.find('[data-test=pdf]').attributes('href')).toBe('/api/v1/survey-rounds/2026/grading-list.pdf')
+    expect(w.find('[data-test=pdf]').text()).toContain('Grading list (PDF)')
+    w.unmount()
+    ;({ w } = await mountAt('/completion', CompletionView, '/completion', ['registry.read'], handler))
+    expect(w.find('[data-test=xlsx]').exists()).toBe(false)
+    expect(w.find('[data-test=pdf]').exists()).toBe(false)
   })
 
   it('lists the national CI database with grades', async () => {

@@ -267,8 +267,12 @@ export const completion = (year: number) => get<Completion>(`${R}/${year}/comple
 export const missingFacilities = (year: number, top = 20) =>
   get<MissingFacilities>(`${R}/${year}/missing-facilities${buildQuery({ top })}`)
 export const gradingListUrl = (year: number) => `${R}/${year}/grading-list.xlsx`
+/** The grading list as a classification-marked PDF (landscape, every page marked). */
+export const gradingListPdfUrl = (year: number) => `${R}/${year}/grading-list.pdf`
 
 export const getSurvey = (id: number) => get<Survey>(`${S}/${id}`)
+/** One survey, all four sections and its review record, as a classification-marked PDF. */
+export const surveyPdfUrl = (id: number) => `${S}/${id}/export.pdf`
 export const surveyChanges = (id: number) => get<{ changes: JsonPatchOp[] }>(`${S}/${id}/changes`)
 export const decisionSupport = (id: number) => get<EngineView>(`${S}/${id}/decision-support`)
 

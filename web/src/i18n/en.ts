@@ -563,6 +563,8 @@ export default {
     year: 'Year',
     decidedBy: 'Decided by',
     completionTitle: 'Survey completion by authority and sector',
+    downloadPdf: 'Grading list (PDF)',
+    exportPdf: 'Download PDF',
     downloadXlsx: 'Grading list (XLSX)',
     newRound: 'Open a round',
     title: 'Title',
