@@ -743,6 +743,23 @@ await test('survey workflow: tpc fills and submits, energy accepts and proposes,
   await page.goto(BASE + '/completion')
   await page.waitForSelector('[data-test=completion] .el-table__row')
   await shot('38-completion')
+  // The PDF links of the completion board and of the survey page give real PDFs (with the
+  // browser's own session).
+  const pdfOf = (p, sel) =>
+    p.evaluate(async (s) => {
+      const a = document.querySelector(s)
+      if (!a) return null
+      const r = await fetch(a.getAttribute('href'))
+      const b = new Uint8Array(await r.arrayBuffer())
+      return { status: r.status, type: r.headers.get('content-type'), head: String.fromCharCode(...b.slice(0, 5)), size: b.length }
+    }, sel)
+  const isPdf = (x) => x && x.status === 200 && x.type === 'application/pdf' && x.head === '%PDF-' && x.size > 1000
+  const listPdf = await pdfOf(page, '[data-test=pdf]')
+  assert(isPdf(listPdf), `the grading list PDF link: ${JSON.stringify(listPdf)}`)
+  await page.goto(BASE + `/review/${surveyId}`)
+  await page.waitForSelector('[data-test=survey-pdf]')
+  const surveyPdf = await pdfOf(page, '[data-test=survey-pdf]')
+  assert(isPdf(surveyPdf), `the survey PDF link: ${JSON.stringify(surveyPdf)}`)
 })
 
 await test("the dashboard shows the survey round's deadline card (ohs), and a provider its own surveys (tpc)", async () => {
