@@ -696,16 +696,28 @@ Status refresh_ranking(const ServiceContext& ctx, SurveyRankingCache& cache) {
   cache.type_counts.clear();
   cache.type_of.clear();
   for (const auto& f : net.facilities) cache.type_of[f.code] = f.type;
-  std::int64_t rank = 0;
-  for (const auto& row : r.rows) {
-    SurveyRankingCache::Entry e;
-    e.rank = ++rank;
-    e.population_hours = row.population_hours;
-    e.facilities_down = row.facilities_down;
-    e.economic_loss = row.economic_loss;
-    e.type_rank = ++cache.type_counts[cache.type_of[row.id]];
-    cache.by_code[row.id] = e;
-    cache.order.push_back(row.id);
+  // Facilities the engine cannot tell apart (the same population-hours and facilities down, the
+  // ranking's sort key; most often: nothing depends on them, no impact at all) share the rank of
+  // the last of them. Numbering a tie in code order would put a facility without any impact at
+  // 31 of 3,000 — "top 2 %" — only because its code sorts early.
+  const auto& rows = r.rows;
+  for (std::size_t i = 0, j = 0; i < rows.size(); i = j) {
+    while (j < rows.size() && rows[j].population_hours == rows[i].population_hours &&
+           rows[j].facilities_down == rows[i].facilities_down)
+      ++j;
+    std::unordered_map<std::string, std::int64_t> of_type;  // the tie's facilities per type
+    for (std::size_t k = i; k < j; ++k) ++of_type[cache.type_of[rows[k].id]];
+    for (auto& [type, n] : of_type) cache.type_counts[type] += n;
+    for (std::size_t k = i; k < j; ++k) {
+      SurveyRankingCache::Entry e;
+      e.rank = static_cast<std::int64_t>(j);
+      e.population_hours = rows[k].population_hours;
+      e.facilities_down = rows[k].facilities_down;
+      e.economic_loss = rows[k].economic_loss;
+      e.type_rank = cache.type_counts[cache.type_of[rows[k].id]];
+      cache.by_code[rows[k].id] = e;
+      cache.order.push_back(rows[k].id);
+    }
   }
   cache.revision = rev;
   return Status::ok();
@@ -839,6 +851,8 @@ Result<MissingFacilityReport> SurveyService::missing_facilities(const Principal&
       for (const auto& code : ranking_->order) {
         if (static_cast<int>(candidates.size()) >= top * 4 + 50) break;
         if (graded_set.count(code)) continue;
+        const auto& e = ranking_->by_code[code];
+        if (e.population_hours <= 0 && e.facilities_down == 0) break;  // no impact: not "ranked high"
         candidates.push_back(code);
         entries[code] = ranking_->by_code[code];
       }
