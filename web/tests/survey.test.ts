@@ -282,13 +282,24 @@ describe('the survey pages by permission', () => {
   it('offers the grading list as XLSX and PDF to reviewers, and neither to others', async () => {
     const handler: Handler = (_m, u) => {
       if (u.pathname === '/api/v1/survey-rounds') return { body: { items: [{ id: 1, year: 2026, title: '2026 年度盤點', opens_on: '2026-01-01', deadline: '2026-12-31', version: 1 }], total: 1 } }
-      if (u.pathname === '/api/v1/survey-rounds/2026/completion') return { body: { round: { year: 2026, deadline: '2026-12-31' }, facilities: 3, submitted: 1, rows: [] } }
+      if (u.pathname === '/api/v1/survey-rounds/2026/completion')
+        return {
+          body: {
+            round: { year: 2026, deadline: '2026-12-31' }, facilities: 3, submitted: 1,
+            rows: [
+              { authority: 9, authority_code: 'MOTC', sector: 'transport', facilities: 1, submitted: 0, by_state: { not_started: 1 } },
+              { authority: 3, authority_code: 'MODA', sector: 'ict', facilities: 2, submitted: 1, by_state: { not_started: 1, submitted: 1 } },
+            ],
+          },
+        }
       return undefined
     }
     let { w } = await mountAt('/completion', CompletionView, '/completion', ['registry.read', 'survey.review'], handler)
     expect(w.find('[data-test=xlsx]').attributes('href')).toBe('/api/v1/survey-rounds/2026/grading-list.xlsx')
     expect(w.find('[data-test=pdf]').attributes('href')).toBe('/api/v1/survey-rounds/2026/grading-list.pdf')
     expect(w.find('[data-test=pdf]').text()).toContain('Grading list (PDF)')
+    // The board lists by competent authority, whatever order the server sent.
+    expect(w.findAll('[data-test=completion] .el-table__row').map((r) => r.find('td').text())).toEqual(['MODA', 'MOTC'])
     w.unmount()
     ;({ w } = await mountAt('/completion', CompletionView, '/completion', ['registry.read'], handler))
     expect(w.find('[data-test=xlsx]').exists()).toBe(false)
