@@ -1,6 +1,7 @@
 // Notifications over HTTP against a real `cipms serve --demo` (its own sweep off): OHS opens a
-// round with its reminder schedule, `cipms survey remind --now` sends the due reminders once,
-// and each demo account sees, reads and clears only its own.
+// round with its reminder schedule, `cipms survey remind --now` sends the due reminders once —
+// one per person and step, summing up the person's open facilities — and each demo account
+// sees, reads and clears only its own.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -34,8 +35,9 @@ class ApiNotifications : public testing::DemoServerTest {
     EXPECT_EQ(rc, 0) << out;
     return out;
   }
-  // The round of 2026 (deadline 2026-12-31, one reminder 30 days before), and the reminders of
-  // 2026-12-01 sent; once per suite.
+  // The round of 2026 (deadline 2026-12-31, reminders 30 and 14 days before), and the reminders
+  // of 2026-12-01 and 2026-12-17 sent; once per suite. The demo has one provider editor (tpc):
+  // one reminder at each step.
   static void round_and_reminders() {
     static bool done = false;
     if (done) return;
@@ -43,36 +45,54 @@ class ApiNotifications : public testing::DemoServerTest {
     HttpClient ohs(server_->base_url());
     ASSERT_EQ(ohs.login("ohs").status, 200);
     auto r = ohs.post_json("/api/v1/survey-rounds", json{{"year", 2026}, {"opens_on", "2026-01-01"},
-                                                          {"deadline", "2026-12-31"}, {"reminder_days", {30}}}
+                                                          {"deadline", "2026-12-31"}, {"reminder_days", {30, 14}}}
                                                          .dump());
     ASSERT_EQ(r.status, 201) << r.body;
-    EXPECT_EQ(r.json()["reminder_days"], json::array({30}));
-    std::string out = remind("2026-12-01T10:00:00Z");
-    EXPECT_NE(out.find("created "), std::string::npos) << out;
-    EXPECT_EQ(out.find("created 0 "), std::string::npos) << out;
+    EXPECT_EQ(r.json()["reminder_days"], json::array({30, 14}));
+    EXPECT_EQ(remind("2026-12-01T10:00:00Z"), "created 1 reminders\n");
+    EXPECT_EQ(remind("2026-12-17T10:00:00Z"), "created 1 reminders\n");
   }
 
 };
 
-TEST_F(ApiNotifications, SurveyRemind_SendsTheDueRemindersOnceAndTheProviderSeesThem) {
+TEST_F(ApiNotifications, SurveyRemind_SendsOneReminderPerStepThatSumsUpTheProvidersOpenSurveys) {
   round_and_reminders();
-  EXPECT_EQ(remind("2026-12-01T11:00:00Z"), "created 0 reminders\n");
+  EXPECT_EQ(remind("2026-12-17T11:00:00Z"), "created 0 reminders\n");  // the next hourly sweep
   auto tpc = as("tpc");
-  std::int64_t n = unread(*tpc);
-  EXPECT_GT(n, 0);
-  auto page = tpc->get("/api/v1/notifications?limit=2");
+  EXPECT_EQ(unread(*tpc), 2);  // one per step, however many facilities TPC has
+  // What tpc has not submitted, from its own overdue list.
+  auto todo = tpc->get("/api/v1/survey-rounds/2026/overdue?limit=5");
+  ASSERT_EQ(todo.status, 200) << todo.body;
+  json todo_body = todo.json();
+  std::int64_t open = todo_body["total"];
+  ASSERT_GT(open, 5);
+  json first_codes = json::array();
+  for (const auto& f : todo_body["items"]) first_codes.push_back(f["code"]);
+  ASSERT_EQ(first_codes.size(), 5u);
+
+  auto page = tpc->get("/api/v1/notifications?limit=1");
   ASSERT_EQ(page.status, 200) << page.body;
   json body = page.json();
-  EXPECT_EQ(body["total"], n);
-  ASSERT_EQ(body["items"].size(), 2u);
-  EXPECT_GT(body["items"][0]["id"].get<std::int64_t>(), body["items"][1]["id"].get<std::int64_t>());  // newest first
-  EXPECT_EQ(body["items"][0]["kind"], "survey.deadline");
-  EXPECT_EQ(body["items"][0]["params"]["days"], 30);
-  EXPECT_EQ(body["items"][0]["year"], 2026);
-  EXPECT_TRUE(body["items"][0]["read_at"].is_null());
+  EXPECT_EQ(body["total"], 2);
+  ASSERT_EQ(body["items"].size(), 1u);
+  json newest = body["items"][0];
+  EXPECT_EQ(newest["kind"], "survey.deadline");
+  EXPECT_EQ(newest["params"]["days"], 14);
+  EXPECT_EQ(newest["params"]["count"], open);
+  EXPECT_EQ(newest["params"]["deadline"], "2026-12-31");
+  json codes = json::array();
+  for (const auto& f : newest["params"]["facilities"]) codes.push_back(f["code"]);
+  EXPECT_EQ(codes, first_codes);
+  EXPECT_TRUE(newest["survey_id"].is_null());  // a click opens the survey list
+  EXPECT_TRUE(newest["facility_id"].is_null());
+  EXPECT_EQ(newest["year"], 2026);
+  EXPECT_TRUE(newest["read_at"].is_null());
   EXPECT_NE(page.header("link").find("rel=\"next\""), std::string::npos);
-  auto second = tpc->get("/api/v1/notifications?limit=2&offset=2").json();
-  EXPECT_LT(second["items"][0]["id"].get<std::int64_t>(), body["items"][1]["id"].get<std::int64_t>());
+  auto second = tpc->get("/api/v1/notifications?limit=1&offset=1").json();
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_LT(second["items"][0]["id"].get<std::int64_t>(), newest["id"].get<std::int64_t>());  // newest first
+  EXPECT_EQ(second["items"][0]["params"]["days"], 30);
+  EXPECT_EQ(second["items"][0]["params"]["count"], open);
 }
 
 TEST_F(ApiNotifications, OthersGetNoneOfTheProvidersReminders) {

@@ -1,5 +1,7 @@
 // Survey deadline reminders and workflow-event notifications (SurveyService::run_reminders,
 // notify_event; docs/survey.md "Reminders and notifications").
+#include <map>
+
 #include "cipms/services/audit.h"
 #include "cipms/services/notification_service.h"
 #include "cipms/services/survey_json.h"
@@ -11,18 +13,21 @@ namespace ss = survey_store;
 
 namespace {
 
+// How many facilities a reminder about several names (by code); the rest are counted.
+constexpr int kReminderListed = 5;
+
 // The message parameters every survey notification carries.
 SurveyJson survey_params(int year, const std::string& code, const std::string& name, const std::string& name_en) {
   return {{"year", year}, {"facility_code", code}, {"facility_name", name}, {"facility_name_en", name_en}};
 }
 
 Notification survey_notification(const char* kind, SurveyJson params, std::optional<std::int64_t> survey,
-                                 FacilityId facility, int year, TimePoint now) {
+                                 std::optional<FacilityId> facility, int year, TimePoint now) {
   Notification n;
   n.kind = kind;
   n.params = params.dump(-1, ' ', false, SurveyJson::error_handler_t::replace);
   n.survey_id = survey;
-  n.facility_id = facility.value;
+  if (facility) n.facility_id = facility->value;
   n.year = year;
   n.created_at = format_utc(now);
   return n;
@@ -47,32 +52,53 @@ Result<std::int64_t> SurveyService::run_reminders(TimePoint now) {
   for (const SurveyRound& round : rounds) {
     std::optional<ReminderStep> step = due_reminder(round, now);
     if (!step) continue;
+    const char* kind = step->overdue ? "survey.overdue" : "survey.deadline";
+    // One key per person, round and step, whether the message names one facility or sums up
+    // several: a second sweep in the step adds nothing, two at once store one.
+    const std::string key = "round:" + std::to_string(round.id) + ":" + step->key();
     CIPMS_ASSIGN_OR_RETURN(std::int64_t made, in_transaction<std::int64_t>(ctx_, [&](Session& s) -> Result<std::int64_t> {
-      // Every recipient gets the step's reminder for each facility they may read whose survey
-      // is not submitted (not started, draft or returned): the overdue list's rows, per reader.
+      // Every recipient gets one reminder of the step about the facilities they may read whose
+      // survey is not submitted (not started, draft or returned): the overdue list's rows, per
+      // reader. Only the first few rows are read; the list's total is the count.
       CIPMS_ASSIGN_OR_RETURN(auto people, principals_with_role(ctx_, s, Role::kProviderEditor));
       if (step->overdue) {
         CIPMS_ASSIGN_OR_RETURN(auto officers, principals_with_role(ctx_, s, Role::kAuthorityOfficer));
         people.insert(people.end(), officers.begin(), officers.end());
       }
-      CIPMS_ASSIGN_OR_RETURN(auto survey_ids, ss::survey_ids_of_round(s, round.id));
+      std::optional<std::map<std::int64_t, std::int64_t>> survey_ids;  // read once, when first needed
       std::int64_t n = 0;
       for (const Principal& p : people) {
         AccessFilter access = access_filter(p);
         access.now = format_utc(now);
-        CIPMS_ASSIGN_OR_RETURN(auto open, ss::not_submitted(s, round.id, access, 1 << 30, 0));
-        for (const auto& f : open.items) {
+        CIPMS_ASSIGN_OR_RETURN(auto open, ss::not_submitted(s, round.id, access, kReminderListed, 0));
+        if (open.total == 0 || open.items.empty()) continue;
+        Notification note;
+        if (open.total == 1) {
+          // One facility: the message names it and a click opens its survey (if started).
+          const ss::FacilityBrief& f = open.items.front();
+          if (!survey_ids) {
+            CIPMS_ASSIGN_OR_RETURN(auto ids, ss::survey_ids_of_round(s, round.id));
+            survey_ids = std::move(ids);
+          }
           SurveyJson params = survey_params(round.year, f.code, f.name, f.name_en);
           params["deadline"] = round.deadline;
           params["days"] = step->days;
-          auto it = survey_ids.find(f.id.value);
-          Notification note = survey_notification(step->overdue ? "survey.overdue" : "survey.deadline", std::move(params),
-                                                  it == survey_ids.end() ? std::nullopt : std::optional(it->second),
-                                                  f.id, round.year, now);
-          note.dedupe_key = "round:" + std::to_string(round.id) + ":facility:" + std::to_string(f.id.value) + ":" + step->key();
-          CIPMS_ASSIGN_OR_RETURN(std::int64_t w, notify(s, {p.user}, std::move(note)));
-          n += w;
+          auto it = survey_ids->find(f.id.value);
+          note = survey_notification(kind, std::move(params),
+                                     it == survey_ids->end() ? std::nullopt : std::optional(it->second), f.id,
+                                     round.year, now);
+        } else {
+          // Several: how many, the first few by code, and no survey (a click opens the list).
+          SurveyJson listed = SurveyJson::array();
+          for (const ss::FacilityBrief& f : open.items)
+            listed.push_back({{"code", f.code}, {"name", f.name}, {"name_en", f.name_en}});
+          SurveyJson params = {{"year", round.year},          {"count", open.total}, {"facilities", std::move(listed)},
+                               {"deadline", round.deadline}, {"days", step->days}};
+          note = survey_notification(kind, std::move(params), std::nullopt, std::nullopt, round.year, now);
         }
+        note.dedupe_key = key;
+        CIPMS_ASSIGN_OR_RETURN(std::int64_t w, notify(s, {p.user}, std::move(note)));
+        n += w;
       }
       // One summary entry per round and sweep that sent anything (a sweep with nothing new
       // leaves no trace, so an hourly sweep does not fill the log).

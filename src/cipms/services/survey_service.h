@@ -146,12 +146,13 @@ class SurveyService {
   Result<MissingFacilityReport> missing_facilities(const Principal& who, std::optional<int> year, int top = 50);
 
   // --- reminders (docs/survey.md "Reminders and notifications") ---
-  // For every round with a reminder step due at `now` (domain/survey.h due_reminder): a
+  // For every round with a reminder step due at `now` (domain/survey.h due_reminder): one
   // notification to each active provider editor — and, once overdue, each authority officer —
-  // for every facility they may read whose survey of the round is not submitted. Idempotent
-  // (a (user, round, facility, step) reminder is stored once, also when two processes sweep at
-  // the same time); one transaction per round with one `survey.reminders` audit entry when it
-  // created any. Returns how many notifications were created.
+  // who may read a facility whose survey of the round is not submitted: about that facility
+  // when it is the only one, else a summary (`count` and the first few by code). Idempotent
+  // (a (user, round, step) reminder is stored once, also when two processes sweep at the same
+  // time); one transaction per round with one `survey.reminders` audit entry when it created
+  // any. Returns how many notifications were created.
   Result<std::int64_t> run_reminders(TimePoint now);
 
   // --- bulk (CLI) ---
