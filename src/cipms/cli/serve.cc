@@ -18,6 +18,7 @@
 #include "cipms/base/log.h"
 #include "cipms/cli/commands.h"
 #include "cipms/services/auth_service.h"
+#include "cipms/services/demo_surveys.h"
 #include "cipms/services/network_service.h"
 #include "cipms/services/registry_service.h"
 #include "cipms/services/survey_service.h"
@@ -130,14 +131,6 @@ int serve(const ServeArgs& a) {
     }
   }
 
-  if (a.demo_round) {
-    auto round = SurveyService(ctx).open_current_round_if_none(Principal::system_actor("serve"));
-    if (!round.is_ok()) return fail(round.status());
-    if (*round)
-      log_event(LogLevel::kInfo, "survey_round_opened",
-                R"("year":)" + std::to_string((*round)->year) + R"(,"deadline":")" + (*round)->deadline + "\"");
-  }
-
   if (a.demo || a.demo_users) {
     const char* env_pw = std::getenv("CIPMS_DEMO_PASSWORD");
     std::string pw = env_pw && *env_pw ? env_pw : "cipms-demo-2026";
@@ -149,6 +142,23 @@ int serve(const ServeArgs& a) {
     for (const auto& [name, role] : *users) std::cerr << "  " << name << "  (" << role_code(role) << ")\n";
   } else if (auto n = AuthService(ctx).user_count(); n.is_ok() && *n == 0) {
     log_event(LogLevel::kWarn, "no_users", R"("hint":"create one: cipms user create --admin")");
+  }
+
+  // After the demo accounts: the seeded surveys are filled and reviewed by `tpc`, `energy`, `ohs`.
+  if (a.demo_round) {
+    auto started = std::chrono::steady_clock::now();
+    auto round = open_demo_round(ctx, Principal::system_actor("serve"));
+    if (!round.is_ok()) return fail(round.status());
+    if (round->opened) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      std::string states;
+      for (const auto& [state, n] : round->seeded.by_state)
+        states += std::string(states.empty() ? "" : ",") + "\"" + state + "\":" + std::to_string(n);
+      log_event(LogLevel::kInfo, "survey_round_opened",
+                R"("year":)" + std::to_string(round->opened->year) + R"(,"deadline":")" + round->opened->deadline +
+                    R"(","demo_surveys":)" + std::to_string(round->seeded.surveys) + R"(,"by_state":{)" + states +
+                    R"(},"ms":)" + std::to_string(ms.count()));
+    }
   }
 
   api::Dispatcher dispatcher(api::build_router(ctx), opt.api);
@@ -176,7 +186,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_flag("--demo", args->demo,
                 "Load the demo network when the registry has no facilities, and the demo accounts");
   cmd->add_flag("--demo-round", args->demo_round,
-                "Open this year's survey round (1 January to 30 days from today) when the year has none");
+                "Open this year's survey round (1 January to 30 days from today) when the year has none, with demo "
+                "surveys in every workflow state");
   cmd->add_flag("--demo-users", args->demo_users,
                 "Create the demo accounts (one per role; password $CIPMS_DEMO_PASSWORD or the printed default) "
                 "when there are no users");
