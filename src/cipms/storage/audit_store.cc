@@ -3,6 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include "cipms/storage/registry_sql.h"
+
 namespace cipms {
 
 namespace {
@@ -30,17 +32,6 @@ AuditEntry entry_of(const SqlRow& r) {
   e.prev_hash = r.str(14);
   e.hash = r.str(15);
   return e;
-}
-
-// A LIKE pattern that matches `s` literally (ESCAPE '\').
-std::string like_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -120,7 +111,7 @@ Result<Page<AuditEntry>> audit_select(Session& s, const AuditFilter& f) {
     params.emplace_back(*f.to);
   }
   if (f.q && !f.q->empty()) {
-    std::string pat = "%" + like_escape(*f.q) + "%";
+    std::string pat = storage_detail::like_pattern(*f.q);
     cond("(lower(actor) LIKE lower(?) ESCAPE '\\' OR lower(detail) LIKE lower(?) ESCAPE '\\' OR "
          "lower(target_id) LIKE lower(?) ESCAPE '\\')");
     params.emplace_back(pat);

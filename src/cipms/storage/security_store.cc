@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cipms/storage/access_sql.h"
+#include "cipms/storage/registry_sql.h"
 
 namespace cipms::security_store {
 
@@ -31,15 +32,6 @@ User user_of(const SqlRow& r) {
   u.created_at = r.str(14);
   u.updated_at = r.str(15);
   return u;
-}
-
-std::string like_pattern(const std::string& q) {
-  std::string p = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') p += '\\';
-    p += c;
-  }
-  return p + "%";
 }
 
 std::string join_scopes(const std::vector<Permission>& v) {
@@ -136,7 +128,7 @@ Result<Page<User>> list_users(Session& s, const UserFilter& f) {
   }
   if (f.q) {
     where += " AND (username LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
-    std::string pat = like_pattern(*f.q);
+    std::string pat = storage_detail::like_pattern(*f.q);
     p.insert(p.end(), {pat, pat, pat});
   }
   Page<User> page;

@@ -13,15 +13,11 @@
 #include "cipms/storage/postgres/pg_session.h"
 
 namespace cipms::pg {
+
+using namespace storage_detail;
+
 namespace {
 
-TimePoint parse_time(const char* s) {
-  TimePoint t{};
-  (void)parse_utc(s, &t);
-  return t;
-}
-
-constexpr std::size_t kMaxReportedErrors = 1000;
 constexpr std::size_t kCopyChunk = 1 << 20;
 
 // Buffers COPY text rows and sends them in chunks.
@@ -138,46 +134,14 @@ Result<NetworkSnapshot> PgSession::load_network() {
     };
     std::unordered_map<long long, std::uint32_t> index;  // facility id → position in net
     {
-      Res r = c_->query(
-          "SELECT id, code, name, name_en, sector, subsector, type, provider_id, authority_id, "
-          "county_code, address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, "
-          "status, version, created_at, updated_at, classification, class_reason, classified_by, "
-          "classified_on, declassify_on, declassify_condition FROM facilities ORDER BY code");
+      Res r = c_->query(std::string("SELECT ") + kFacilityCols + " FROM facilities ORDER BY code");
       const int n = r.rows();
       net.facilities.reserve(n);
       net.provider_codes.reserve(n);
       net.authority_codes.reserve(n);
       index.reserve(n);
       for (int i = 0; i < n; ++i) {
-        Facility f;
-        f.id = FacilityId(r.i64(i, 0));
-        f.code = r.text(i, 1);
-        f.name = r.text(i, 2);
-        f.name_en = r.text(i, 3);
-        f.sector = r.text(i, 4);
-        f.subsector = r.text(i, 5);
-        f.type = r.text(i, 6);
-        if (!r.null(i, 7)) f.provider = OrgId(r.i64(i, 7));
-        if (!r.null(i, 8)) f.authority = OrgId(r.i64(i, 8));
-        f.county_code = r.text(i, 9);
-        f.address = r.text(i, 10);
-        f.lat = r.opt_dbl(i, 11);
-        f.lon = r.opt_dbl(i, 12);
-        f.population = r.i64(i, 13);
-        f.loss_per_hour = r.dbl(i, 14);
-        f.mtpd_hours = r.opt_dbl(i, 15);
-        f.cii = r.i64(i, 16) != 0;
-        if (!r.null(i, 17)) f.grade = static_cast<int>(r.i64(i, 17));
-        f.status = parse_lifecycle(r.text(i, 18)).value_or(Lifecycle::kActive);
-        f.version = r.i64(i, 19);
-        f.created_at = parse_time(r.cstr(i, 20));
-        f.updated_at = parse_time(r.cstr(i, 21));
-        f.classification.level = static_cast<ClassLevel>(std::clamp<long long>(r.i64(i, 22), 0, 4));
-        f.classification.reason = r.text(i, 23);
-        f.classification.classified_by = r.text(i, 24);
-        if (!r.null(i, 25)) f.classification.classified_on = r.text(i, 25);
-        if (!r.null(i, 26)) f.classification.declassify_on = r.text(i, 26);
-        f.classification.declassify_condition = r.text(i, 27);
+        Facility f = facility_from_row(RowReader{r, i});
         index.emplace(f.id.value, static_cast<std::uint32_t>(i));
         net.provider_codes.push_back(org_code(f.provider));
         net.authority_codes.push_back(org_code(f.authority));
@@ -237,10 +201,7 @@ Result<ImportCounts> PgSession::import_network(const NetworkSnapshot& net, Impor
     // Other writers wait for the import (readers do not): ids are assigned here from MAX(id).
     c_->script("LOCK TABLE facilities, dependencies, supplier_dependencies, core_functions "
                "IN SHARE ROW EXCLUSIVE MODE");
-    std::vector<FieldError> errs;
-    auto error = [&](std::string where, std::string msg) {
-      if (errs.size() < kMaxReportedErrors) errs.push_back({std::move(where), std::move(msg)});
-    };
+    ImportErrors error;
 
     // 1. Organisations by code.
     std::unordered_map<std::string, long long> orgs;
@@ -248,20 +209,8 @@ Result<ImportCounts> PgSession::import_network(const NetworkSnapshot& net, Impor
       Res r = c_->query("SELECT code, id FROM organisations");
       for (int i = 0; i < r.rows(); ++i) orgs.emplace(r.text(i, 0), r.i64(i, 1));
     }
-    std::vector<std::optional<long long>> provider(n), authority(n);
-    auto resolve_org = [&](const std::vector<std::string>& codes, std::size_t i, const char* field,
-                           std::optional<long long>& out) {
-      if (i >= codes.size() || codes[i].empty()) return;
-      auto it = orgs.find(codes[i]);
-      if (it == orgs.end())
-        error("/facilities/" + std::to_string(i) + "/" + field,
-              "facility " + net.facilities[i].code + ": unknown organisation code " + codes[i]);
-      else out = it->second;
-    };
-    for (std::size_t i = 0; i < n; ++i) {
-      resolve_org(net.provider_codes, i, "provider", provider[i]);
-      resolve_org(net.authority_codes, i, "authority", authority[i]);
-    }
+    std::vector<std::optional<long long>> provider, authority;
+    resolve_import_orgs(net, orgs, error, provider, authority);
 
     // 2. Facility ids: registry rows keep theirs (merge); new rows get fresh ids above max_id.
     long long max_id = c_->query("SELECT COALESCE(MAX(id), 0) FROM facilities").i64(0, 0);
@@ -295,34 +244,12 @@ Result<ImportCounts> PgSession::import_network(const NetworkSnapshot& net, Impor
 
     // 3. Dependencies by code.
     const std::size_t m = net.dependencies.size();
-    std::vector<long long> consumer_id(m);
-    std::vector<long long> supplier_ids;
-    supplier_ids.reserve(m * 3);
-    for (std::size_t j = 0; j < m; ++j) {
-      const auto& d = net.dependencies[j];
-      const std::string where = "/dependencies/" + std::to_string(j);
-      if (auto c = ids.find(d.consumer); c != ids.end()) consumer_id[j] = c->second;
-      else error(where + "/consumer", "unknown facility " + d.consumer);
-      if (d.suppliers.empty()) error(where + "/suppliers", "at least one supplier is needed");
-      if (d.min_up < 1 || d.min_up > static_cast<int>(d.suppliers.size()))
-        error(where + "/min_up", "must be between 1 and the number of suppliers");
-      if (!(d.backup_hours >= 0) || !std::isfinite(d.backup_hours))
-        error(where + "/backup_hours", "must be finite and >= 0");
-      for (std::size_t k = 0; k < d.suppliers.size(); ++k) {
-        if (auto s = ids.find(d.suppliers[k]); s != ids.end()) {
-          supplier_ids.push_back(s->second);
-        } else {
-          error(where + "/suppliers/" + std::to_string(k), "unknown facility " + d.suppliers[k]);
-          supplier_ids.push_back(0);
-        }
-      }
-    }
-    if (!errs.empty())
-      return Status::unprocessable(
-          "network import rejected, nothing written" +
-              (errs.size() >= kMaxReportedErrors ? std::string(" (first 1000 problems shown)")
-                                                 : std::string()),
-          std::move(errs));
+    std::vector<long long> consumer_id, supplier_ids;  // supplier_ids flattened, in dependency order
+    resolve_import_deps(net, [&](const std::string& code) -> const long long* {
+      auto it = ids.find(code);
+      return it == ids.end() ? nullptr : &it->second;
+    }, error, consumer_id, supplier_ids);
+    if (!error.empty()) return error.rejected();
 
     // 4. Write.
     std::int64_t removed = 0;
@@ -333,27 +260,29 @@ Result<ImportCounts> PgSession::import_network(const NetworkSnapshot& net, Impor
       c_->script("TRUNCATE supplier_dependencies, dependencies, core_functions, facilities");
       // Foreign keys checked row by row cost a trigger call per row; re-adding them validates
       // with one join. Secondary indexes are built once by sorting instead of row by row.
-      Res fks = c_->query(
+      // Drops the constraints a (table, name, definition) query lists; `readd` gets the
+      // statements that add them back.
+      auto drop_constraints = [&](const char* list_sql, std::vector<std::string>& readd) {
+        Res r = c_->query(list_sql);
+        for (int i = 0; i < r.rows(); ++i) {
+          c_->script("ALTER TABLE " + r.text(i, 0) + " DROP CONSTRAINT " + r.text(i, 1));
+          readd.push_back("ALTER TABLE " + r.text(i, 0) + " ADD CONSTRAINT " + r.text(i, 1) + " " +
+                          r.text(i, 2));
+        }
+      };
+      drop_constraints(
           "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
           "WHERE contype = 'f' AND conrelid IN ('facilities'::regclass, 'dependencies'::regclass, "
-          "'supplier_dependencies'::regclass, 'core_functions'::regclass)");
-      for (int i = 0; i < fks.rows(); ++i) {
-        c_->script("ALTER TABLE " + fks.text(i, 0) + " DROP CONSTRAINT " + fks.text(i, 1));
-        rebuild.push_back("ALTER TABLE " + fks.text(i, 0) + " ADD CONSTRAINT " + fks.text(i, 1) +
-                          " " + fks.text(i, 2));
-      }
+          "'supplier_dependencies'::regclass, 'core_functions'::regclass)",
+          rebuild);
       // Primary keys of the edge and dependency tables too (nothing references them once the
       // foreign keys are gone); facilities_pkey stays, the foreign keys come back onto it.
       std::vector<std::string> index_sql;
-      Res pks = c_->query(
+      drop_constraints(
           "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
           "WHERE contype = 'p' AND conrelid IN ('dependencies'::regclass, "
-          "'supplier_dependencies'::regclass)");
-      for (int i = 0; i < pks.rows(); ++i) {
-        c_->script("ALTER TABLE " + pks.text(i, 0) + " DROP CONSTRAINT " + pks.text(i, 1));
-        index_sql.push_back("ALTER TABLE " + pks.text(i, 0) + " ADD CONSTRAINT " + pks.text(i, 1) +
-                            " " + pks.text(i, 2));
-      }
+          "'supplier_dependencies'::regclass)",
+          index_sql);
       Res idx = c_->query(
           "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND "
           "tablename IN ('facilities', 'dependencies', 'supplier_dependencies') AND "

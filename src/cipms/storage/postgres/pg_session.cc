@@ -7,174 +7,20 @@
 #include <limits>
 #include <optional>
 
-#include "cipms/storage/access_sql.h"
+#include "cipms/storage/registry_sql.h"
 
 namespace cipms::pg {
+
+using namespace storage_detail;
+
 namespace {
 
-TimePoint parse_time(const std::string& s) {
-  TimePoint t{};
-  (void)parse_utc(s, &t);
-  return t;
-}
-
-// ILIKE pattern for a case-insensitive substring. The columns are COLLATE "C", so case folding
-// is ASCII only, as in SQLite's LIKE; CJK has no case.
-std::string like_pattern(const std::string& q) {
-  std::string p = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') p += '\\';
-    p += c;
-  }
-  return p + "%";
-}
-
-constexpr const char* kOrgCols =
-    "id, code, name, name_en, type, parent_id, version, created_at, updated_at";
-
-Organisation org_row(const Res& r, int i) {
-  Organisation o;
-  o.id = OrgId(r.i64(i, 0));
-  o.code = r.text(i, 1);
-  o.name = r.text(i, 2);
-  o.name_en = r.text(i, 3);
-  o.type = parse_org_type(r.text(i, 4)).value_or(OrgType::kProvider);
-  if (!r.null(i, 5)) o.parent = OrgId(r.i64(i, 5));
-  o.version = r.i64(i, 6);
-  o.created_at = parse_time(r.text(i, 7));
-  o.updated_at = parse_time(r.text(i, 8));
-  return o;
-}
-
-constexpr const char* kFacilityCols =
-    "id, code, name, name_en, sector, subsector, type, provider_id, authority_id, county_code, "
-    "address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, status, version, "
-    "created_at, updated_at, classification, class_reason, classified_by, classified_on, "
-    "declassify_on, declassify_condition";
-
-Facility facility_row(const Res& r, int i) {
-  Facility f;
-  f.id = FacilityId(r.i64(i, 0));
-  f.code = r.text(i, 1);
-  f.name = r.text(i, 2);
-  f.name_en = r.text(i, 3);
-  f.sector = r.text(i, 4);
-  f.subsector = r.text(i, 5);
-  f.type = r.text(i, 6);
-  if (!r.null(i, 7)) f.provider = OrgId(r.i64(i, 7));
-  if (!r.null(i, 8)) f.authority = OrgId(r.i64(i, 8));
-  f.county_code = r.text(i, 9);
-  f.address = r.text(i, 10);
-  f.lat = r.opt_dbl(i, 11);
-  f.lon = r.opt_dbl(i, 12);
-  f.population = r.i64(i, 13);
-  f.loss_per_hour = r.dbl(i, 14);
-  f.mtpd_hours = r.opt_dbl(i, 15);
-  f.cii = r.i64(i, 16) != 0;
-  if (!r.null(i, 17)) f.grade = static_cast<int>(r.i64(i, 17));
-  f.status = parse_lifecycle(r.text(i, 18)).value_or(Lifecycle::kActive);
-  f.version = r.i64(i, 19);
-  f.created_at = parse_time(r.text(i, 20));
-  f.updated_at = parse_time(r.text(i, 21));
-  f.classification.level = static_cast<ClassLevel>(std::clamp<long long>(r.i64(i, 22), 0, 4));
-  f.classification.reason = r.text(i, 23);
-  f.classification.classified_by = r.text(i, 24);
-  if (!r.null(i, 25)) f.classification.classified_on = r.text(i, 25);
-  if (!r.null(i, 26)) f.classification.declassify_on = r.text(i, 26);
-  f.classification.declassify_condition = r.text(i, 27);
-  return f;
-}
-
-constexpr const char* kCoreCols =
-    "id, facility_id, name, description, mtpd_hours, continuity, version, created_at, updated_at";
-
-CoreFunction core_row(const Res& r, int i) {
-  CoreFunction c;
-  c.id = CoreFunctionId(r.i64(i, 0));
-  c.facility = FacilityId(r.i64(i, 1));
-  c.name = r.text(i, 2);
-  c.description = r.text(i, 3);
-  c.mtpd_hours = r.opt_dbl(i, 4);
-  c.continuity = r.text(i, 5);
-  c.version = r.i64(i, 6);
-  c.created_at = parse_time(r.text(i, 7));
-  c.updated_at = parse_time(r.text(i, 8));
-  return c;
-}
-
-constexpr const char* kDepCols =
-    "id, consumer_id, resource, min_up, backup_hours, supplier_ids, version, created_at, "
-    "updated_at";
-
-Dependency dep_row(const Res& r, int i) {
-  Dependency d;
-  d.id = DependencyId(r.i64(i, 0));
-  d.consumer = FacilityId(r.i64(i, 1));
-  d.resource = r.text(i, 2);
-  d.min_up = static_cast<int>(r.i64(i, 3));
-  d.backup_hours = r.dbl(i, 4);
-  for (long long s : parse_ids(r.cstr(i, 5))) d.suppliers.push_back(FacilityId(s));
-  d.version = r.i64(i, 6);
-  d.created_at = parse_time(r.text(i, 7));
-  d.updated_at = parse_time(r.text(i, 8));
-  return d;
-}
-
-std::string supplier_text(const std::vector<FacilityId>& sup) {
-  std::vector<long long> ids;
-  for (const auto& s : sup) ids.push_back(s.value);
-  return join_ids(ids);
-}
-
-const char* taxonomy_table(const std::string& kind) {
-  if (kind == "sector") return "sectors";
-  if (kind == "subsector") return "subsectors";
-  if (kind == "facility_type") return "facility_types";
-  if (kind == "resource") return "resources";
-  if (kind == "threat") return "threats";
-  return nullptr;
-}
-
-Status check_page(int limit, std::int64_t offset) {
-  if (limit < 1 || limit > 1000) return Status::invalid("limit must be between 1 and 1000");
-  if (offset < 0) return Status::invalid("offset must not be negative");
-  return Status::ok();
-}
-
-std::optional<long long> opt_id(const std::optional<OrgId>& id) {
-  if (!id) return std::nullopt;
-  return id->value;
-}
+Organisation org_row(const Res& r, int i) { return org_from_row(RowReader{r, i}); }
+Facility facility_row(const Res& r, int i) { return facility_from_row(RowReader{r, i}); }
+CoreFunction core_row(const Res& r, int i) { return core_from_row(RowReader{r, i}); }
+Dependency dep_row(const Res& r, int i) { return dep_from_row(RowReader{r, i}); }
 
 }  // namespace
-
-std::string join_ids(const std::vector<long long>& ids) {
-  std::string out;
-  for (long long id : ids) {
-    if (!out.empty()) out += ',';
-    out += std::to_string(id);
-  }
-  return out;
-}
-
-std::vector<long long> parse_ids(const char* s) {
-  std::vector<long long> out;
-  long long v = 0;
-  bool any = false;
-  for (; s && *s; ++s) {
-    char c = *s;
-    if (c >= '0' && c <= '9') {
-      v = v * 10 + (c - '0');
-      any = true;
-    } else {
-      if (any && v > 0) out.push_back(v);
-      v = 0;
-      any = false;
-    }
-  }
-  if (any && v > 0) out.push_back(v);
-  return out;
-}
 
 PgSession::PgSession(std::unique_ptr<Conn> conn, std::shared_ptr<Pool> pool)
     : c_(std::move(conn)), pool_(std::move(pool)) {}
@@ -269,6 +115,16 @@ Status PgSession::missing_or_stale(const char* table, const char* what, std::int
                                      std::to_string(expected_version));
 }
 
+Status PgSession::lock_version(const char* table, const char* what, std::int64_t id,
+                               std::int64_t expected_version) {
+  Params p;
+  std::string q = std::string("SELECT version FROM ") + table + " WHERE id = " +
+                  p.add(static_cast<long long>(id)) + " FOR UPDATE";
+  Res r = c_->query(q, p);
+  if (r.rows() && r.i64(0, 0) == expected_version) return Status::ok();
+  return missing_or_stale(table, what, id, expected_version);
+}
+
 // --- taxonomy -------------------------------------------------------------------------------
 
 Result<Taxonomy> PgSession::load_taxonomy() {
@@ -304,23 +160,13 @@ Result<Taxonomy> PgSession::load_taxonomy() {
 }
 
 Status PgSession::upsert_taxonomy_entry(const std::string& kind, const TaxonomyEntry& e) {
-  const char* table = taxonomy_table(kind);
-  if (!table) return Status::invalid("unknown taxonomy kind: " + kind);
-  if (e.code.empty()) return Status::invalid("taxonomy code must not be empty");
+  CIPMS_ASSIGN_OR_RETURN(const char* table, taxonomy_entry_table(kind, e));
   return write([&]() -> Status {
-    const char* parent_table = kind == "subsector"       ? "sectors"
-                               : kind == "facility_type" ? "subsectors"
-                                                         : nullptr;
-    if (parent_table) {
+    CIPMS_RETURN_IF_ERROR(check_taxonomy_parent(kind, e, [&](const char* parent_table, const std::string& code) {
       Params p;
-      std::string q = std::string("SELECT 1 FROM ") + parent_table + " WHERE code = " + p.add(e.parent);
-      if (c_->query(q, p).rows() == 0)
-        return Status::unprocessable("parent " + e.parent + " of " + kind + " " + e.code +
-                                         " does not exist",
-                                     {{"/parent", "unknown " + std::string(parent_table)}});
-    } else if (!e.parent.empty()) {
-      return Status::unprocessable(kind + " entries have no parent", {{"/parent", "must be empty"}});
-    }
+      std::string q = std::string("SELECT 1 FROM ") + parent_table + " WHERE code = " + p.add(code);
+      return c_->query(q, p).rows() > 0;
+    }));
     Params p;
     std::string q = std::string("INSERT INTO ") + table +
                     " (code, parent, name, name_en, active) VALUES (" + p.add(e.code) + ", ";
@@ -406,18 +252,10 @@ Result<Page<Organisation>> PgSession::list_organisations(const OrgFilter& f) {
   Page<Organisation> page;
   CIPMS_RETURN_IF_ERROR(guarded([&] {
     Params p;
-    std::string where = " WHERE TRUE";
-    if (f.type) where += " AND type = " + p.add(std::string(org_type_code(*f.type)));
-    if (f.parent) where += " AND parent_id = " + p.add(static_cast<long long>(f.parent->value));
-    if (f.q) {
-      std::string pat = p.add(like_pattern(*f.q));
-      where += " AND (code ILIKE " + pat + " OR name ILIKE " + pat + " OR name_en ILIKE " + pat + ")";
-    }
-    Res n = c_->query("SELECT COUNT(*) FROM organisations" + where, p);
-    page.total = n.i64(0, 0);
+    std::string where = org_list_where(f, p, Dialect::kPostgres);
+    page.total = c_->query("SELECT COUNT(*) FROM organisations" + where, p).i64(0, 0);
     Res r = c_->query(std::string("SELECT ") + kOrgCols + " FROM organisations" + where +
-                          " ORDER BY code LIMIT " + std::to_string(f.limit) + " OFFSET " +
-                          std::to_string(f.offset),
+                          " ORDER BY code" + limit_offset(f.limit, f.offset),
                       p);
     for (int i = 0; i < r.rows(); ++i) page.items.push_back(org_row(r, i));
     for (auto& o : page.items) load_org_scopes(o);
@@ -495,11 +333,9 @@ Result<Organisation> PgSession::update_organisation(const Organisation& o,
 Status PgSession::delete_organisation(OrgId id, std::int64_t expected_version) {
   return write([&]() -> Status {
     long long lid = id.value;
+    CIPMS_RETURN_IF_ERROR(lock_version("organisations", "organisation", lid, expected_version));
     Params p;
-    Res r = c_->query("SELECT version FROM organisations WHERE id = " + p.add(lid) + " FOR UPDATE", p);
-    if (!r.rows()) return Status::not_found("organisation " + std::to_string(lid) + " does not exist");
-    if (r.i64(0, 0) != expected_version)
-      return missing_or_stale("organisations", "organisation", lid, expected_version);
+    p.add(lid);
     long long children =
         c_->query("SELECT COUNT(*) FROM organisations WHERE parent_id = $1", p).i64(0, 0);
     if (children)
@@ -553,40 +389,15 @@ Result<Facility> PgSession::find_facility_by_code(const std::string& code) {
 
 Result<Page<Facility>> PgSession::list_facilities(const FacilityFilter& f) {
   CIPMS_RETURN_IF_ERROR(check_page(f.limit, f.offset));
-  static const char* const kSorts[] = {"code", "name", "name_en", "population", "grade",
-                                       "updated_at"};
-  const char* sort = nullptr;
-  for (const char* s : kSorts)
-    if (f.sort == s) sort = s;
-  if (!sort) return Status::invalid("cannot sort facilities by '" + f.sort + "'");
+  CIPMS_ASSIGN_OR_RETURN(const char* sort, facility_sort_column(f.sort));
   Page<Facility> page;
   CIPMS_RETURN_IF_ERROR(guarded([&] {
     Params p;
-    std::string where = " WHERE TRUE";
-    if (f.sector) where += " AND sector = " + p.add(*f.sector);
-    if (f.subsector) where += " AND subsector = " + p.add(*f.subsector);
-    if (f.county_code) where += " AND county_code = " + p.add(*f.county_code);
-    if (f.type) where += " AND type = " + p.add(*f.type);
-    if (f.grade) where += " AND grade = " + p.add(*f.grade);
-    else if (f.ungraded) where += " AND grade IS NULL";
-    if (f.provider) where += " AND provider_id = " + p.add(static_cast<long long>(f.provider->value));
-    if (f.authority)
-      where += " AND authority_id = " + p.add(static_cast<long long>(f.authority->value));
-    if (f.cii) where += " AND cii = " + p.add(*f.cii ? 1 : 0);
-    if (f.classification) where += " AND classification = " + p.add(*f.classification);
-    if (f.q) {
-      std::string pat = p.add(like_pattern(*f.q));
-      where += " AND (code ILIKE " + pat + " OR name ILIKE " + pat + " OR name_en ILIKE " + pat + ")";
-    }
-    if (f.access) where += storage_detail::access_where(*f.access, p);
+    std::string where = facility_list_where(f, p, Dialect::kPostgres);
     page.total = c_->query("SELECT COUNT(*) FROM facilities" + where, p).i64(0, 0);
-    // SQLite sorts NULL first ascending and last descending; PostgreSQL the other way round.
-    const bool asc = f.order == SortOrder::kAsc;
-    std::string order = std::string(" ORDER BY ") + sort + (asc ? " ASC" : " DESC");
-    if (std::string(sort) == "grade") order += asc ? " NULLS FIRST" : " NULLS LAST";
-    if (std::string(sort) != "code") order += ", code ASC";  // stable pages on ties
-    Res r = c_->query(std::string("SELECT ") + kFacilityCols + " FROM facilities" + where + order +
-                          " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset),
+    Res r = c_->query(std::string("SELECT ") + kFacilityCols + " FROM facilities" + where +
+                          facility_order_by(sort, f.order, Dialect::kPostgres) +
+                          limit_offset(f.limit, f.offset),
                       p);
     for (int i = 0; i < r.rows(); ++i) page.items.push_back(facility_row(r, i));
     return Status::ok();
@@ -595,16 +406,7 @@ Result<Page<Facility>> PgSession::list_facilities(const FacilityFilter& f) {
 }
 
 Status PgSession::check_org_refs(const Facility& f) {
-  std::vector<FieldError> errs;
-  auto check = [&](const std::optional<OrgId>& id, const char* field) {
-    if (id && !exists("organisations", id->value))
-      errs.push_back({std::string("/") + field,
-                      "organisation " + std::to_string(id->value) + " does not exist"});
-  };
-  check(f.provider, "provider");
-  check(f.authority, "authority");
-  if (!errs.empty()) return Status::unprocessable("facility refers to unknown organisations", errs);
-  return Status::ok();
+  return check_facility_org_refs(f, [&](long long id) { return exists("organisations", id); });
 }
 
 namespace {
@@ -702,12 +504,9 @@ Result<Facility> PgSession::update_facility(const Facility& f, std::int64_t expe
 Status PgSession::delete_facility(FacilityId id, std::int64_t expected_version) {
   return write([&]() -> Status {
     long long lid = id.value;
+    CIPMS_RETURN_IF_ERROR(lock_version("facilities", "facility", lid, expected_version));
     Params p;
     p.add(lid);
-    Res r = c_->query("SELECT version FROM facilities WHERE id = $1 FOR UPDATE", p);
-    if (!r.rows()) return Status::not_found("facility " + std::to_string(lid) + " does not exist");
-    if (r.i64(0, 0) != expected_version)
-      return missing_or_stale("facilities", "facility", lid, expected_version);
     long long supplied =
         c_->query("SELECT COUNT(*) FROM supplier_dependencies WHERE supplier_id = $1", p).i64(0, 0);
     if (supplied)
@@ -837,28 +636,7 @@ void PgSession::drop_edges(long long dep) {
 }
 
 Status PgSession::check_dependency_refs(const Dependency& d) {
-  std::vector<FieldError> errs;
-  if (!exists("facilities", d.consumer.value))
-    errs.push_back({"/consumer", "facility " + std::to_string(d.consumer.value) + " does not exist"});
-  if (d.suppliers.empty()) errs.push_back({"/suppliers", "at least one supplier is needed"});
-  for (std::size_t i = 0; i < d.suppliers.size(); ++i) {
-    const auto& s = d.suppliers[i];
-    std::string where = "/suppliers/" + std::to_string(i);
-    if (s == d.consumer) errs.push_back({where, "a facility cannot supply itself"});
-    else if (!exists("facilities", s.value))
-      errs.push_back({where, "facility " + std::to_string(s.value) + " does not exist"});
-    for (std::size_t j = 0; j < i; ++j)
-      if (d.suppliers[j] == s) {
-        errs.push_back({where, "supplier listed twice"});
-        break;
-      }
-  }
-  if (d.min_up < 1 || d.min_up > static_cast<int>(d.suppliers.size()))
-    errs.push_back({"/min_up", "must be between 1 and the number of suppliers"});
-  if (!(d.backup_hours >= 0) || d.backup_hours == std::numeric_limits<double>::infinity())
-    errs.push_back({"/backup_hours", "must be finite and >= 0"});
-  if (!errs.empty()) return Status::unprocessable("invalid dependency", errs);
-  return Status::ok();
+  return check_dependency(d, [&](long long id) { return exists("facilities", id); });
 }
 
 Result<Dependency> PgSession::get_dependency(DependencyId id) {
@@ -930,12 +708,7 @@ Result<Dependency> PgSession::update_dependency(const Dependency& d, std::int64_
   CIPMS_RETURN_IF_ERROR(write([&]() -> Status {
     long long id = d.id.value;
     // Version first: a stale or missing record is the answer even if the body is also bad.
-    {
-      Params p;
-      Res r = c_->query("SELECT version FROM dependencies WHERE id = " + p.add(id) + " FOR UPDATE", p);
-      if (!r.rows() || r.i64(0, 0) != expected_version)
-        return missing_or_stale("dependencies", "dependency", id, expected_version);
-    }
+    CIPMS_RETURN_IF_ERROR(lock_version("dependencies", "dependency", id, expected_version));
     CIPMS_RETURN_IF_ERROR(check_dependency_refs(d));
     drop_edges(id);
     Params p;
@@ -957,11 +730,9 @@ Result<Dependency> PgSession::update_dependency(const Dependency& d, std::int64_
 Status PgSession::delete_dependency(DependencyId id, std::int64_t expected_version) {
   return write([&]() -> Status {
     long long lid = id.value;
+    CIPMS_RETURN_IF_ERROR(lock_version("dependencies", "dependency", lid, expected_version));
     Params p;
     p.add(lid);
-    Res r = c_->query("SELECT version FROM dependencies WHERE id = $1 FOR UPDATE", p);
-    if (!r.rows() || r.i64(0, 0) != expected_version)
-      return missing_or_stale("dependencies", "dependency", lid, expected_version);
     drop_edges(lid);
     c_->query("DELETE FROM dependencies WHERE id = $1", p);
     bump_revision(1);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cipms/storage/postgres/pg_conn.h"
+#include "cipms/storage/registry_sql.h"
 #include "cipms/storage/store.h"
 
 namespace cipms::pg {
@@ -23,9 +24,19 @@ class Pool {
   virtual void give_back(std::unique_ptr<Conn> c) = 0;
 };
 
-// dependencies.supplier_ids: "12,7,40" (same format as storage/sqlite).
-std::string join_ids(const std::vector<long long>& ids);
-std::vector<long long> parse_ids(const char* s);
+// dependencies.supplier_ids: "12,7,40" (registry_sql.h, the same for storage/sqlite).
+using storage_detail::join_ids;
+using storage_detail::parse_ids;
+
+// Row i of a result as registry_sql.h's column reader.
+struct RowReader {
+  const Res& r;
+  int i;
+  bool null(int c) const { return r.null(i, c); }
+  long long i64(int c) const { return r.i64(i, c); }
+  double dbl(int c) const { return r.dbl(i, c); }
+  std::string text(int c) const { return r.text(i, c); }
+};
 
 class PgSession final : public Session {
  public:
@@ -85,6 +96,9 @@ class PgSession final : public Session {
   void bump_revision(std::int64_t rows);
   Status missing_or_stale(const char* table, const char* what, std::int64_t id,
                           std::int64_t expected_version);
+  // Locks the row (FOR UPDATE) and checks its version: OK, or missing_or_stale's answer.
+  Status lock_version(const char* table, const char* what, std::int64_t id,
+                      std::int64_t expected_version);
   void load_org_scopes(Organisation& o);
   void write_org_scopes(const Organisation& o, long long id);
   Status check_org_refs(const Facility& f);

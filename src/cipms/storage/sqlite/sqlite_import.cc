@@ -13,6 +13,9 @@
 #include "cipms/storage/sqlite/sqlite_session.h"
 
 namespace cipms::sqlite {
+
+using namespace storage_detail;
+
 namespace {
 
 // A prepared statement that is finalised on scope exit.
@@ -83,11 +86,14 @@ Result<long long> scalar(::sqlite3* db, const std::string& sql) {
   return st.col_i64(0);
 }
 
-TimePoint parse_time(const std::string& s) {
-  TimePoint t{};
-  (void)parse_utc(s, &t);
-  return t;
-}
+// The current row of a Stmt as registry_sql.h's column reader.
+struct StmtRow {
+  const Stmt& q;
+  bool null(int c) const { return q.col_null(c); }
+  long long i64(int c) const { return q.col_i64(c); }
+  double dbl(int c) const { return q.col_dbl(c); }
+  std::string text(int c) const { return q.col_text(c); }
+};
 
 constexpr const char* kInsertFacility =
     "INSERT INTO facilities (id, code, name, name_en, sector, subsector, type, provider_id, "
@@ -129,7 +135,6 @@ void bind_facility(Stmt& st, long long id, const Facility& f, std::optional<long
   st.text(20, ts);
 }
 
-constexpr std::size_t kMaxReportedErrors = 1000;
 
 // Facility code → id for up to millions of codes: open addressing in one array, which misses
 // the cache far less than std::unordered_map's nodes. Keys are views; their owners outlive it.
@@ -195,43 +200,10 @@ Result<NetworkSnapshot> SqliteSession::load_network() {
     std::vector<Facility> rows;
     rows.reserve(n);
     {
-      Stmt q(db,
-             "SELECT id, code, name, name_en, sector, subsector, type, provider_id, authority_id, "
-             "county_code, address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, "
-             "status, version, created_at, updated_at, classification, class_reason, "
-             "classified_by, classified_on, declassify_on, declassify_condition FROM facilities "
-             "ORDER BY code");
+      Stmt q(db, std::string("SELECT ") + kFacilityCols + " FROM facilities ORDER BY code");
       CIPMS_RETURN_IF_ERROR(q.prepared());
       while (q.row()) {
-        Facility f;
-        f.id = FacilityId(q.col_i64(0));
-        f.code = q.col_text(1);
-        f.name = q.col_text(2);
-        f.name_en = q.col_text(3);
-        f.sector = q.col_text(4);
-        f.subsector = q.col_text(5);
-        f.type = q.col_text(6);
-        if (!q.col_null(7)) f.provider = OrgId(q.col_i64(7));
-        if (!q.col_null(8)) f.authority = OrgId(q.col_i64(8));
-        f.county_code = q.col_text(9);
-        f.address = q.col_text(10);
-        if (!q.col_null(11)) f.lat = q.col_dbl(11);
-        if (!q.col_null(12)) f.lon = q.col_dbl(12);
-        f.population = q.col_i64(13);
-        f.loss_per_hour = q.col_dbl(14);
-        if (!q.col_null(15)) f.mtpd_hours = q.col_dbl(15);
-        f.cii = q.col_i64(16) != 0;
-        if (!q.col_null(17)) f.grade = static_cast<int>(q.col_i64(17));
-        f.status = parse_lifecycle(q.col_text(18)).value_or(Lifecycle::kActive);
-        f.version = q.col_i64(19);
-        f.created_at = parse_time(q.col_text(20));
-        f.updated_at = parse_time(q.col_text(21));
-        f.classification.level = static_cast<ClassLevel>(std::clamp<long long>(q.col_i64(22), 0, 4));
-        f.classification.reason = q.col_text(23);
-        f.classification.classified_by = q.col_text(24);
-        if (!q.col_null(25)) f.classification.classified_on = q.col_text(25);
-        if (!q.col_null(26)) f.classification.declassify_on = q.col_text(26);
-        f.classification.declassify_condition = q.col_text(27);
+        Facility f = facility_from_row(StmtRow{q});
         rows.push_back(std::move(f));
       }
       CIPMS_RETURN_IF_ERROR(q.status());
@@ -323,10 +295,7 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
     // Room for index builds in memory, and a helper thread for the sorter.
     CIPMS_RETURN_IF_ERROR(
         exec("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA threads = 2"));
-    std::vector<FieldError> errs;
-    auto error = [&](std::string where, std::string msg) {
-      if (errs.size() < kMaxReportedErrors) errs.push_back({std::move(where), std::move(msg)});
-    };
+    ImportErrors error;
 
     // 1. Organisations by code.
     std::unordered_map<std::string, long long> orgs;
@@ -336,20 +305,8 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
       while (q.row()) orgs.emplace(q.col_text(0), q.col_i64(1));
       CIPMS_RETURN_IF_ERROR(q.status());
     }
-    std::vector<std::optional<long long>> provider(n), authority(n);
-    auto resolve_org = [&](const std::vector<std::string>& codes, std::size_t i, const char* field,
-                           std::optional<long long>& out) {
-      if (i >= codes.size() || codes[i].empty()) return;
-      auto it = orgs.find(codes[i]);
-      if (it == orgs.end())
-        error("/facilities/" + std::to_string(i) + "/" + field,
-              "facility " + net.facilities[i].code + ": unknown organisation code " + codes[i]);
-      else out = it->second;
-    };
-    for (std::size_t i = 0; i < n; ++i) {
-      resolve_org(net.provider_codes, i, "provider", provider[i]);
-      resolve_org(net.authority_codes, i, "authority", authority[i]);
-    }
+    std::vector<std::optional<long long>> provider, authority;
+    resolve_import_orgs(net, orgs, error, provider, authority);
 
     // 2. Facility ids: existing rows keep theirs (merge); new rows get fresh ones above max_id,
     // assigned here so that dependencies resolve without reading back.
@@ -388,34 +345,9 @@ Result<ImportCounts> SqliteSession::import_network(const NetworkSnapshot& net, I
 
     // 3. Dependencies: consumer and suppliers by code (snapshot or, in merge, the registry).
     const std::size_t m = net.dependencies.size();
-    std::vector<long long> consumer_id(m);
-    std::vector<long long> supplier_ids;  // flattened, in dependency order
-    supplier_ids.reserve(m * 3);
-    for (std::size_t j = 0; j < m; ++j) {
-      const auto& d = net.dependencies[j];
-      auto where_fn = [j] { return "/dependencies/" + std::to_string(j); };
-      if (const long long* c = ids.find(d.consumer)) consumer_id[j] = *c;
-      else error(where_fn() + "/consumer", "unknown facility " + d.consumer);
-      if (d.suppliers.empty()) error(where_fn() + "/suppliers", "at least one supplier is needed");
-      if (d.min_up < 1 || d.min_up > static_cast<int>(d.suppliers.size()))
-        error(where_fn() + "/min_up", "must be between 1 and the number of suppliers");
-      if (!(d.backup_hours >= 0) || !std::isfinite(d.backup_hours))
-        error(where_fn() + "/backup_hours", "must be finite and >= 0");
-      for (std::size_t k = 0; k < d.suppliers.size(); ++k) {
-        if (const long long* s = ids.find(d.suppliers[k])) {
-          supplier_ids.push_back(*s);
-        } else {
-          error(where_fn() + "/suppliers/" + std::to_string(k), "unknown facility " + d.suppliers[k]);
-          supplier_ids.push_back(0);
-        }
-      }
-    }
-    if (!errs.empty())
-      return Status::unprocessable(
-          "network import rejected, nothing written" +
-              (errs.size() >= kMaxReportedErrors ? std::string(" (first 1000 problems shown)")
-                                                 : std::string()),
-          std::move(errs));
+    std::vector<long long> consumer_id, supplier_ids;  // supplier_ids flattened, in dependency order
+    resolve_import_deps(net, [&](const std::string& code) { return ids.find(code); }, error, consumer_id, supplier_ids);
+    if (!error.empty()) return error.rejected();
 
     // 4. Write.
     std::int64_t removed = 0;

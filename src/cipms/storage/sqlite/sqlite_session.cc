@@ -11,7 +11,7 @@
 #include <soci/soci.h>
 #include <variant>
 
-#include "cipms/storage/access_sql.h"
+#include "cipms/storage/registry_sql.h"
 #include "cipms/storage/sqlite/sqlite_database.h"
 
 // SOCI 4.0 knows boost::optional only; NULL columns map to std::optional through this.
@@ -36,13 +36,10 @@ struct type_conversion<std::optional<T>> {
 }  // namespace soci
 
 namespace cipms::sqlite {
-namespace {
 
-TimePoint parse_time(const std::string& s) {
-  TimePoint t{};
-  (void)parse_utc(s, &t);
-  return t;
-}
+using namespace storage_detail;
+
+namespace {
 
 // Values bound, in call order, to the "?" of a dynamically built statement; deques keep their
 // addresses stable. Call add() in its own statement, never twice in one expression: the
@@ -59,10 +56,13 @@ class Params {
     order_.emplace_back(&i_.back());
     return "?";
   }
-  void bind(soci::statement& st) {
-    for (auto& p : order_) {
-      if (auto* s = std::get_if<std::string*>(&p)) st.exchange(soci::use(**s));
-      else st.exchange(soci::use(*std::get<long long*>(p)));
+  // Binds ?1, ?2... in call order; the values stay where they are until the Params goes.
+  void bind(sqlite3_stmt* st) const {
+    int i = 0;
+    for (const auto& p : order_) {
+      if (auto* s = std::get_if<std::string*>(&p))
+        sqlite3_bind_text(st, ++i, (*s)->data(), static_cast<int>((*s)->size()), SQLITE_STATIC);
+      else sqlite3_bind_int64(st, ++i, *std::get<long long*>(p));
     }
   }
 
@@ -72,235 +72,39 @@ class Params {
   std::vector<std::variant<std::string*, long long*>> order_;
 };
 
-// LIKE pattern for a case-insensitive substring (ASCII folding is SQLite's; CJK has no case).
-std::string like_pattern(const std::string& q) {
-  std::string p = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') p += '\\';
-    p += c;
+// The current row of a stepped statement as registry_sql.h's column reader.
+struct RowReader {
+  sqlite3_stmt* st;
+  bool null(int c) const { return sqlite3_column_type(st, c) == SQLITE_NULL; }
+  long long i64(int c) const { return sqlite3_column_int64(st, c); }
+  double dbl(int c) const { return sqlite3_column_double(st, c); }
+  std::string text(int c) const {
+    auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+    return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, c))) : std::string();
   }
-  return p + "%";
+};
+
+// Runs `q` with its parameters and calls on_row(RowReader) for each row. Fails by throwing
+// soci::soci_error, like the SOCI calls beside it, so that guarded()/write() map the error.
+template <typename F>
+void query_rows(::sqlite3* db, const std::string& q, const Params& params, F on_row) {
+  sqlite3_stmt* raw_st = nullptr;
+  int rc = sqlite3_prepare_v2(db, q.c_str(), -1, &raw_st, nullptr);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw_st, sqlite3_finalize);
+  if (rc != SQLITE_OK) throw soci::soci_error(sqlite3_errmsg(db));
+  params.bind(st.get());
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) on_row(RowReader{st.get()});
+  if (rc != SQLITE_DONE) throw soci::soci_error(sqlite3_errmsg(db));
 }
 
-constexpr const char* kOrgCols =
-    "id, code, name, name_en, type, parent_id, version, created_at, updated_at";
-
-struct OrgRow {
-  long long id = 0, version = 0;
-  std::string code, name, name_en, type, created, updated;
-  std::optional<long long> parent;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(code));
-    st.exchange(soci::into(name));
-    st.exchange(soci::into(name_en));
-    st.exchange(soci::into(type));
-    st.exchange(soci::into(parent));
-    st.exchange(soci::into(version));
-    st.exchange(soci::into(created));
-    st.exchange(soci::into(updated));
-  }
-  Organisation get() const {
-    Organisation o;
-    o.id = OrgId(id);
-    o.code = code;
-    o.name = name;
-    o.name_en = name_en;
-    o.type = parse_org_type(type).value_or(OrgType::kProvider);
-    if (parent) o.parent = OrgId(*parent);
-    o.version = version;
-    o.created_at = parse_time(created);
-    o.updated_at = parse_time(updated);
-    return o;
-  }
-};
-
-constexpr const char* kFacilityCols =
-    "id, code, name, name_en, sector, subsector, type, provider_id, authority_id, county_code, "
-    "address, lat, lon, population, loss_per_hour, mtpd_hours, cii, grade, status, version, "
-    "created_at, updated_at, classification, class_reason, classified_by, classified_on, "
-    "declassify_on, declassify_condition";
-
-// Stored classification level (0..4) as ClassLevel; anything else reads as the nearest level.
-ClassLevel class_level_of(long long v) {
-  return static_cast<ClassLevel>(std::clamp<long long>(v, 0, 4));
-}
-
-struct FacilityRow {
-  long long id = 0, population = 0, version = 0;
-  int cii = 0, class_level = 0;
-  std::string code, name, name_en, sector, subsector, type, county, address, status, created,
-      updated, class_reason, classified_by, declassify_condition;
-  std::optional<long long> provider, authority;
-  std::optional<double> lat, lon, mtpd;
-  std::optional<int> grade;
-  std::optional<std::string> classified_on, declassify_on;
-  double loss = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(code));
-    st.exchange(soci::into(name));
-    st.exchange(soci::into(name_en));
-    st.exchange(soci::into(sector));
-    st.exchange(soci::into(subsector));
-    st.exchange(soci::into(type));
-    st.exchange(soci::into(provider));
-    st.exchange(soci::into(authority));
-    st.exchange(soci::into(county));
-    st.exchange(soci::into(address));
-    st.exchange(soci::into(lat));
-    st.exchange(soci::into(lon));
-    st.exchange(soci::into(population));
-    st.exchange(soci::into(loss));
-    st.exchange(soci::into(mtpd));
-    st.exchange(soci::into(cii));
-    st.exchange(soci::into(grade));
-    st.exchange(soci::into(status));
-    st.exchange(soci::into(version));
-    st.exchange(soci::into(created));
-    st.exchange(soci::into(updated));
-    st.exchange(soci::into(class_level));
-    st.exchange(soci::into(class_reason));
-    st.exchange(soci::into(classified_by));
-    st.exchange(soci::into(classified_on));
-    st.exchange(soci::into(declassify_on));
-    st.exchange(soci::into(declassify_condition));
-  }
-  Facility get() const {
-    Facility f;
-    f.id = FacilityId(id);
-    f.code = code;
-    f.name = name;
-    f.name_en = name_en;
-    f.sector = sector;
-    f.subsector = subsector;
-    f.type = type;
-    if (provider) f.provider = OrgId(*provider);
-    if (authority) f.authority = OrgId(*authority);
-    f.county_code = county;
-    f.address = address;
-    f.lat = lat;
-    f.lon = lon;
-    f.population = population;
-    f.loss_per_hour = loss;
-    f.mtpd_hours = mtpd;
-    f.cii = cii != 0;
-    f.grade = grade;
-    f.status = parse_lifecycle(status).value_or(Lifecycle::kActive);
-    f.classification.level = class_level_of(class_level);
-    f.classification.reason = class_reason;
-    f.classification.classified_by = classified_by;
-    f.classification.classified_on = classified_on;
-    f.classification.declassify_on = declassify_on;
-    f.classification.declassify_condition = declassify_condition;
-    f.version = version;
-    f.created_at = parse_time(created);
-    f.updated_at = parse_time(updated);
-    return f;
-  }
-};
-
-constexpr const char* kCoreCols =
-    "id, facility_id, name, description, mtpd_hours, continuity, version, created_at, updated_at";
-
-struct CoreRow {
-  long long id = 0, facility = 0, version = 0;
-  std::string name, description, continuity, created, updated;
-  std::optional<double> mtpd;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(facility));
-    st.exchange(soci::into(name));
-    st.exchange(soci::into(description));
-    st.exchange(soci::into(mtpd));
-    st.exchange(soci::into(continuity));
-    st.exchange(soci::into(version));
-    st.exchange(soci::into(created));
-    st.exchange(soci::into(updated));
-  }
-  CoreFunction get() const {
-    CoreFunction c;
-    c.id = CoreFunctionId(id);
-    c.facility = FacilityId(facility);
-    c.name = name;
-    c.description = description;
-    c.mtpd_hours = mtpd;
-    c.continuity = continuity;
-    c.version = version;
-    c.created_at = parse_time(created);
-    c.updated_at = parse_time(updated);
-    return c;
-  }
-};
-
-constexpr const char* kDepCols =
-    "id, consumer_id, resource, min_up, backup_hours, supplier_ids, version, created_at, "
-    "updated_at";
-
-struct DepRow {
-  long long id = 0, consumer = 0, version = 0;
-  int min_up = 1;
-  double backup = 0;
-  std::string resource, suppliers, created, updated;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(consumer));
-    st.exchange(soci::into(resource));
-    st.exchange(soci::into(min_up));
-    st.exchange(soci::into(backup));
-    st.exchange(soci::into(suppliers));
-    st.exchange(soci::into(version));
-    st.exchange(soci::into(created));
-    st.exchange(soci::into(updated));
-  }
-  Dependency get() const {
-    Dependency d;
-    d.id = DependencyId(id);
-    d.consumer = FacilityId(consumer);
-    d.resource = resource;
-    d.min_up = min_up;
-    d.backup_hours = backup;
-    for (long long s : parse_ids(suppliers)) d.suppliers.push_back(FacilityId(s));
-    d.version = version;
-    d.created_at = parse_time(created);
-    d.updated_at = parse_time(updated);
-    return d;
-  }
-};
-
-// Runs `sql` (with its parameters) and calls on_row after each fetched row bound into `row`.
-template <typename Row, typename F>
-void query_rows(soci::session& sql, const std::string& q, Params& params, Row& row, F on_row) {
-  soci::statement st(sql);
-  st.alloc();
-  st.prepare(q);
-  row.bind(st);
-  params.bind(st);
-  st.define_and_bind();
-  st.execute(false);
-  while (st.fetch()) on_row();
-}
-
-long long count_rows(soci::session& sql, const std::string& q, Params& params) {
+long long count_rows(::sqlite3* db, const std::string& q, const Params& params) {
   long long n = 0;
-  soci::statement st(sql);
-  st.alloc();
-  st.prepare(q);
-  st.exchange(soci::into(n));
-  params.bind(st);
-  st.define_and_bind();
-  st.execute(true);
+  query_rows(db, q, params, [&](const RowReader& r) { n = r.i64(0); });
   return n;
 }
 
 // A dependency's suppliers are stored twice, kept in step here (migration 0002): in order on
 // its row (supplier_ids) and as edges in supplier_dependencies, clustered by supplier.
-std::string supplier_text(const std::vector<FacilityId>& sup) {
-  std::vector<long long> ids;
-  for (const auto& s : sup) ids.push_back(s.value);
-  return join_ids(ids);
-}
-
 void insert_edges(soci::session& sql, long long dep, const std::vector<FacilityId>& sup) {
   for (const auto& f : sup) {
     long long s = f.value;
@@ -320,52 +124,42 @@ void drop_edges(soci::session& sql, long long dep) {
         soci::use(s), soci::use(dep);
 }
 
-const char* taxonomy_table(const std::string& kind) {
-  if (kind == "sector") return "sectors";
-  if (kind == "subsector") return "subsectors";
-  if (kind == "facility_type") return "facility_types";
-  if (kind == "resource") return "resources";
-  if (kind == "threat") return "threats";
-  return nullptr;
-}
-
-Status check_page(int limit, std::int64_t offset) {
-  if (limit < 1 || limit > 1000) return Status::invalid("limit must be between 1 and 1000");
-  if (offset < 0) return Status::invalid("offset must not be negative");
-  return Status::ok();
-}
-
-std::optional<long long> opt_id(const std::optional<OrgId>& id) {
-  if (!id) return std::nullopt;
-  return id->value;
+// Maps a row to T with registry_sql.h's mapper for T.
+template <typename T>
+T from_row(const RowReader& r) {
+  if constexpr (std::is_same_v<T, Organisation>) return org_from_row(r);
+  else if constexpr (std::is_same_v<T, Facility>) return facility_from_row(r);
+  else if constexpr (std::is_same_v<T, CoreFunction>) return core_from_row(r);
+  else return dep_from_row(r);
 }
 
 }  // namespace
 
-std::string join_ids(const std::vector<long long>& ids) {
-  std::string out;
-  for (long long id : ids) {
-    if (!out.empty()) out += ',';
-    out += std::to_string(id);
+template <typename T, typename Key>
+Result<T> SqliteSession::select_one(const std::string& sql, const Key& key, const char* what) {
+  std::optional<T> out;
+  CIPMS_RETURN_IF_ERROR(guarded([&] {
+    Params p;
+    std::string q = sql + p.add(key);
+    query_rows(raw(), q, p, [&](const RowReader& r) { out = from_row<T>(r); });
+    return Status::ok();
+  }));
+  if (!out) {
+    if constexpr (std::is_same_v<Key, std::string>) return Status::not_found(std::string(what) + " " + key + " does not exist");
+    else return Status::not_found(std::string(what) + " " + std::to_string(key) + " does not exist");
   }
-  return out;
+  return std::move(*out);
 }
 
-std::vector<long long> parse_ids(const std::string& s) {
-  std::vector<long long> out;
-  long long v = 0;
-  bool any = false;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      v = v * 10 + (c - '0');
-      any = true;
-    } else {
-      if (any && v > 0) out.push_back(v);
-      v = 0;
-      any = false;
-    }
-  }
-  if (any && v > 0) out.push_back(v);
+template <typename T>
+Result<std::vector<T>> SqliteSession::select_all(const std::string& sql, long long key, const char* tail) {
+  std::vector<T> out;
+  CIPMS_RETURN_IF_ERROR(guarded([&] {
+    Params p;
+    std::string q = sql + p.add(key) + tail;
+    query_rows(raw(), q, p, [&](const RowReader& r) { out.push_back(from_row<T>(r)); });
+    return Status::ok();
+  }));
   return out;
 }
 
@@ -474,6 +268,17 @@ Status SqliteSession::missing_or_stale(const char* table, const char* what, std:
                                      std::to_string(expected_version));
 }
 
+Status SqliteSession::check_version(const char* table, const char* what, std::int64_t id,
+                                    std::int64_t expected_version) {
+  long long v = 0;
+  long long lid = id;
+  soci::indicator ind = soci::i_null;
+  *sql_ << std::string("SELECT version FROM ") + table + " WHERE id = :id", soci::into(v, ind),
+      soci::use(lid);
+  if (sql_->got_data() && v == expected_version) return Status::ok();
+  return missing_or_stale(table, what, id, expected_version);
+}
+
 // --- taxonomy -------------------------------------------------------------------------------
 
 Result<Taxonomy> SqliteSession::load_taxonomy() {
@@ -513,24 +318,14 @@ Result<Taxonomy> SqliteSession::load_taxonomy() {
 }
 
 Status SqliteSession::upsert_taxonomy_entry(const std::string& kind, const TaxonomyEntry& e) {
-  const char* table = taxonomy_table(kind);
-  if (!table) return Status::invalid("unknown taxonomy kind: " + kind);
-  if (e.code.empty()) return Status::invalid("taxonomy code must not be empty");
+  CIPMS_ASSIGN_OR_RETURN(const char* table, taxonomy_entry_table(kind, e));
   return write([&]() -> Status {
-    const char* parent_table = kind == "subsector"       ? "sectors"
-                               : kind == "facility_type" ? "subsectors"
-                                                         : nullptr;
-    if (parent_table) {
+    CIPMS_RETURN_IF_ERROR(check_taxonomy_parent(kind, e, [&](const char* parent_table, const std::string& code) {
       long long n = 0;
       *sql_ << std::string("SELECT COUNT(*) FROM ") + parent_table + " WHERE code = :p",
-          soci::into(n), soci::use(e.parent);
-      if (n == 0)
-        return Status::unprocessable("parent " + e.parent + " of " + kind + " " + e.code +
-                                         " does not exist",
-                                     {{"/parent", "unknown " + std::string(parent_table)}});
-    } else if (!e.parent.empty()) {
-      return Status::unprocessable(kind + " entries have no parent", {{"/parent", "must be empty"}});
-    }
+          soci::into(n), soci::use(code);
+      return n > 0;
+    }));
     int active = e.active ? 1 : 0;
     *sql_ << std::string("INSERT INTO ") + table +
                  " (code, parent, name, name_en, active) VALUES (:c, :p, :n, :ne, :a) "
@@ -575,33 +370,19 @@ Status SqliteSession::write_org_scopes(const Organisation& o, std::int64_t id) {
 }
 
 Result<Organisation> SqliteSession::get_organisation(OrgId id) {
-  std::optional<Organisation> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    OrgRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kOrgCols + " FROM organisations WHERE id = " +
-                    p.add(static_cast<long long>(id.value));
-    query_rows(*sql_, q, p, row, [&] { out = row.get(); });
-    if (out) return load_org_scopes(*out);
-    return Status::ok();
-  }));
-  if (!out) return Status::not_found("organisation " + std::to_string(id.value) + " does not exist");
-  return *out;
+  CIPMS_ASSIGN_OR_RETURN(Organisation o, select_one<Organisation>(std::string("SELECT ") + kOrgCols +
+                                                                      " FROM organisations WHERE id = ",
+                                                                  static_cast<long long>(id.value), "organisation"));
+  CIPMS_RETURN_IF_ERROR(guarded([&] { return load_org_scopes(o); }));
+  return o;
 }
 
 Result<Organisation> SqliteSession::find_organisation_by_code(const std::string& code) {
-  std::optional<Organisation> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    OrgRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kOrgCols + " FROM organisations WHERE code = " +
-                    p.add(code);
-    query_rows(*sql_, q, p, row, [&] { out = row.get(); });
-    if (out) return load_org_scopes(*out);
-    return Status::ok();
-  }));
-  if (!out) return Status::not_found("organisation " + code + " does not exist");
-  return *out;
+  CIPMS_ASSIGN_OR_RETURN(Organisation o, select_one<Organisation>(std::string("SELECT ") + kOrgCols +
+                                                                      " FROM organisations WHERE code = ",
+                                                                  code, "organisation"));
+  CIPMS_RETURN_IF_ERROR(guarded([&] { return load_org_scopes(o); }));
+  return o;
 }
 
 Result<Page<Organisation>> SqliteSession::list_organisations(const OrgFilter& f) {
@@ -609,23 +390,11 @@ Result<Page<Organisation>> SqliteSession::list_organisations(const OrgFilter& f)
   Page<Organisation> page;
   CIPMS_RETURN_IF_ERROR(guarded([&] {
     Params p;
-    std::string where = " WHERE 1 = 1";
-    if (f.type) where += " AND type = " + p.add(std::string(org_type_code(*f.type)));
-    if (f.parent) where += " AND parent_id = " + p.add(static_cast<long long>(f.parent->value));
-    if (f.q) {
-      std::string pat = like_pattern(*f.q);
-      for (const char* col : {" AND (code", " OR name", " OR name_en"}) {
-        where += col;
-        where += " LIKE " + p.add(pat) + " ESCAPE '\\'";
-      }
-      where += ")";
-    }
-    page.total = count_rows(*sql_, "SELECT COUNT(*) FROM organisations" + where, p);
+    std::string where = org_list_where(f, p, Dialect::kSqlite);
+    page.total = count_rows(raw(), "SELECT COUNT(*) FROM organisations" + where, p);
     std::string q = std::string("SELECT ") + kOrgCols + " FROM organisations" + where +
-                    " ORDER BY code LIMIT " + std::to_string(f.limit) + " OFFSET " +
-                    std::to_string(f.offset);
-    OrgRow row;
-    query_rows(*sql_, q, p, row, [&] { page.items.push_back(row.get()); });
+                    " ORDER BY code" + limit_offset(f.limit, f.offset);
+    query_rows(raw(), q, p, [&](const RowReader& r) { page.items.push_back(org_from_row(r)); });
     for (auto& o : page.items) CIPMS_RETURN_IF_ERROR(load_org_scopes(o));
     return Status::ok();
   }));
@@ -695,12 +464,8 @@ Result<Organisation> SqliteSession::update_organisation(const Organisation& o,
 
 Status SqliteSession::delete_organisation(OrgId id, std::int64_t expected_version) {
   return write([&]() -> Status {
-    long long lid = id.value, ev = expected_version, v = 0;
-    soci::indicator ind = soci::i_null;
-    *sql_ << "SELECT version FROM organisations WHERE id = :id", soci::into(v, ind), soci::use(lid);
-    if (!sql_->got_data())
-      return Status::not_found("organisation " + std::to_string(lid) + " does not exist");
-    if (v != ev) return missing_or_stale("organisations", "organisation", lid, ev);
+    long long lid = id.value;
+    CIPMS_RETURN_IF_ERROR(check_version("organisations", "organisation", lid, expected_version));
     long long children = 0, owned = 0;
     *sql_ << "SELECT COUNT(*) FROM organisations WHERE parent_id = :id", soci::into(children),
         soci::use(lid);
@@ -720,94 +485,38 @@ Status SqliteSession::delete_organisation(OrgId id, std::int64_t expected_versio
 // --- facilities -----------------------------------------------------------------------------
 
 Result<Facility> SqliteSession::get_facility(FacilityId id) {
-  std::optional<Facility> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    FacilityRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kFacilityCols + " FROM facilities WHERE id = " +
-                    p.add(static_cast<long long>(id.value));
-    query_rows(*sql_, q, p, row, [&] { out = row.get(); });
-    return Status::ok();
-  }));
-  if (!out) return Status::not_found("facility " + std::to_string(id.value) + " does not exist");
-  return *out;
+  return select_one<Facility>(std::string("SELECT ") + kFacilityCols + " FROM facilities WHERE id = ",
+                              static_cast<long long>(id.value), "facility");
 }
 
 Result<Facility> SqliteSession::find_facility_by_code(const std::string& code) {
-  std::optional<Facility> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    FacilityRow row;
-    Params p;
-    std::string q =
-        std::string("SELECT ") + kFacilityCols + " FROM facilities WHERE code = " + p.add(code);
-    query_rows(*sql_, q, p, row, [&] { out = row.get(); });
-    return Status::ok();
-  }));
-  if (!out) return Status::not_found("facility " + code + " does not exist");
-  return *out;
+  return select_one<Facility>(std::string("SELECT ") + kFacilityCols + " FROM facilities WHERE code = ",
+                              code, "facility");
 }
 
 Result<Page<Facility>> SqliteSession::list_facilities(const FacilityFilter& f) {
   CIPMS_RETURN_IF_ERROR(check_page(f.limit, f.offset));
-  static const char* const kSorts[] = {"code", "name", "name_en", "population", "grade",
-                                       "updated_at"};
-  const char* sort = nullptr;
-  for (const char* s : kSorts)
-    if (f.sort == s) sort = s;
-  if (!sort) return Status::invalid("cannot sort facilities by '" + f.sort + "'");
+  CIPMS_ASSIGN_OR_RETURN(const char* sort, facility_sort_column(f.sort));
   Page<Facility> page;
   CIPMS_RETURN_IF_ERROR(guarded([&] {
     Params p;
-    std::string where = " WHERE 1 = 1";
-    if (f.sector) where += " AND sector = " + p.add(*f.sector);
-    if (f.subsector) where += " AND subsector = " + p.add(*f.subsector);
-    if (f.county_code) where += " AND county_code = " + p.add(*f.county_code);
-    if (f.type) where += " AND type = " + p.add(*f.type);
-    if (f.grade) where += " AND grade = " + p.add(static_cast<long long>(*f.grade));
-    else if (f.ungraded) where += " AND grade IS NULL";
-    if (f.provider) where += " AND provider_id = " + p.add(static_cast<long long>(f.provider->value));
-    if (f.authority)
-      where += " AND authority_id = " + p.add(static_cast<long long>(f.authority->value));
-    if (f.cii) where += " AND cii = " + p.add(static_cast<long long>(*f.cii ? 1 : 0));
-    if (f.classification)
-      where += " AND classification = " + p.add(static_cast<long long>(*f.classification));
-    if (f.q) {
-      std::string pat = like_pattern(*f.q);
-      for (const char* col : {" AND (code", " OR name", " OR name_en"}) {
-        where += col;
-        where += " LIKE " + p.add(pat) + " ESCAPE '\\'";
-      }
-      where += ")";
-    }
-    if (f.access) where += storage_detail::access_where(*f.access, p);
-    page.total = count_rows(*sql_, "SELECT COUNT(*) FROM facilities" + where, p);
-    const char* dir = f.order == SortOrder::kAsc ? " ASC" : " DESC";
-    std::string order = std::string(" ORDER BY ") + sort + dir;
-    if (std::string(sort) != "code") order += ", code ASC";  // stable pages on ties
-    std::string q = std::string("SELECT ") + kFacilityCols + " FROM facilities" + where + order +
-                    " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
-    FacilityRow row;
-    query_rows(*sql_, q, p, row, [&] { page.items.push_back(row.get()); });
+    std::string where = facility_list_where(f, p, Dialect::kSqlite);
+    page.total = count_rows(raw(), "SELECT COUNT(*) FROM facilities" + where, p);
+    std::string q = std::string("SELECT ") + kFacilityCols + " FROM facilities" + where +
+                    facility_order_by(sort, f.order, Dialect::kSqlite) + limit_offset(f.limit, f.offset);
+    query_rows(raw(), q, p, [&](const RowReader& r) { page.items.push_back(facility_from_row(r)); });
     return Status::ok();
   }));
   return page;
 }
 
 Status SqliteSession::check_org_refs(const Facility& f) {
-  std::vector<FieldError> errs;
-  auto check = [&](const std::optional<OrgId>& id, const char* field) {
-    if (!id) return;
-    long long n = 0, lid = id->value;
-    *sql_ << "SELECT COUNT(*) FROM organisations WHERE id = :id", soci::into(n), soci::use(lid);
-    if (!n) errs.push_back({std::string("/") + field,
-                            "organisation " + std::to_string(lid) + " does not exist"});
-  };
-  check(f.provider, "provider");
-  check(f.authority, "authority");
-  if (!errs.empty()) return Status::unprocessable("facility refers to unknown organisations", errs);
-  return Status::ok();
+  return check_facility_org_refs(f, [&](long long id) {
+    long long n = 0;
+    *sql_ << "SELECT COUNT(*) FROM organisations WHERE id = :id", soci::into(n), soci::use(id);
+    return n > 0;
+  });
 }
-
 
 Result<Facility> SqliteSession::create_facility(const Facility& f, TimePoint now) {
   long long id = 0;
@@ -883,12 +592,8 @@ Result<Facility> SqliteSession::update_facility(const Facility& f, std::int64_t 
 
 Status SqliteSession::delete_facility(FacilityId id, std::int64_t expected_version) {
   return write([&]() -> Status {
-    long long lid = id.value, ev = expected_version, v = 0;
-    soci::indicator ind = soci::i_null;
-    *sql_ << "SELECT version FROM facilities WHERE id = :id", soci::into(v, ind), soci::use(lid);
-    if (!sql_->got_data())
-      return Status::not_found("facility " + std::to_string(lid) + " does not exist");
-    if (v != ev) return missing_or_stale("facilities", "facility", lid, ev);
+    long long lid = id.value;
+    CIPMS_RETURN_IF_ERROR(check_version("facilities", "facility", lid, expected_version));
     long long supplied = 0;
     *sql_ << "SELECT COUNT(*) FROM supplier_dependencies WHERE supplier_id = :id",
         soci::into(supplied), soci::use(lid);
@@ -921,32 +626,13 @@ Status SqliteSession::delete_facility(FacilityId id, std::int64_t expected_versi
 // --- core functions -------------------------------------------------------------------------
 
 Result<CoreFunction> SqliteSession::get_core_function(CoreFunctionId id) {
-  std::optional<CoreFunction> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    CoreRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kCoreCols + " FROM core_functions WHERE id = " +
-                    p.add(static_cast<long long>(id.value));
-    query_rows(*sql_, q, p, row, [&] { out = row.get(); });
-    return Status::ok();
-  }));
-  if (!out)
-    return Status::not_found("core function " + std::to_string(id.value) + " does not exist");
-  return *out;
+  return select_one<CoreFunction>(std::string("SELECT ") + kCoreCols + " FROM core_functions WHERE id = ",
+                                  static_cast<long long>(id.value), "core function");
 }
 
 Result<std::vector<CoreFunction>> SqliteSession::list_core_functions(FacilityId facility) {
-  std::vector<CoreFunction> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    CoreRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kCoreCols +
-                    " FROM core_functions WHERE facility_id = " +
-                    p.add(static_cast<long long>(facility.value)) + " ORDER BY id";
-    query_rows(*sql_, q, p, row, [&] { out.push_back(row.get()); });
-    return Status::ok();
-  }));
-  return out;
+  return select_all<CoreFunction>(std::string("SELECT ") + kCoreCols + " FROM core_functions WHERE facility_id = ",
+                                   facility.value, " ORDER BY id");
 }
 
 Result<CoreFunction> SqliteSession::create_core_function(const CoreFunction& c, TimePoint now) {
@@ -1010,75 +696,28 @@ Status SqliteSession::delete_core_function(CoreFunctionId id, std::int64_t expec
 // --- dependencies ---------------------------------------------------------------------------
 
 Status SqliteSession::check_dependency_refs(const Dependency& d) {
-  std::vector<FieldError> errs;
-  auto exists = [&](long long id) {
+  return check_dependency(d, [&](long long id) {
     long long n = 0;
     *sql_ << "SELECT COUNT(*) FROM facilities WHERE id = :id", soci::into(n), soci::use(id);
     return n > 0;
-  };
-  if (!exists(d.consumer.value))
-    errs.push_back({"/consumer", "facility " + std::to_string(d.consumer.value) + " does not exist"});
-  if (d.suppliers.empty()) errs.push_back({"/suppliers", "at least one supplier is needed"});
-  for (std::size_t i = 0; i < d.suppliers.size(); ++i) {
-    const auto& s = d.suppliers[i];
-    std::string where = "/suppliers/" + std::to_string(i);
-    if (s == d.consumer) errs.push_back({where, "a facility cannot supply itself"});
-    else if (!exists(s.value))
-      errs.push_back({where, "facility " + std::to_string(s.value) + " does not exist"});
-    for (std::size_t j = 0; j < i; ++j)
-      if (d.suppliers[j] == s) {
-        errs.push_back({where, "supplier listed twice"});
-        break;
-      }
-  }
-  if (d.min_up < 1 || d.min_up > static_cast<int>(d.suppliers.size()))
-    errs.push_back({"/min_up", "must be between 1 and the number of suppliers"});
-  if (!(d.backup_hours >= 0) || d.backup_hours == std::numeric_limits<double>::infinity())
-    errs.push_back({"/backup_hours", "must be finite and >= 0"});
-  if (!errs.empty()) return Status::unprocessable("invalid dependency", errs);
-  return Status::ok();
+  });
 }
 
 Result<Dependency> SqliteSession::get_dependency(DependencyId id) {
-  std::optional<Dependency> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    DepRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kDepCols + " FROM dependencies WHERE id = " +
-                    p.add(static_cast<long long>(id.value));
-    query_rows(*sql_, q, p, row, [&] { out = row.get(); });
-    return Status::ok();
-  }));
-  if (!out) return Status::not_found("dependency " + std::to_string(id.value) + " does not exist");
-  return *out;
+  return select_one<Dependency>(std::string("SELECT ") + kDepCols + " FROM dependencies WHERE id = ",
+                                static_cast<long long>(id.value), "dependency");
 }
 
 Result<std::vector<Dependency>> SqliteSession::list_dependencies_of(FacilityId consumer) {
-  std::vector<Dependency> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    DepRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kDepCols + " FROM dependencies WHERE consumer_id = " +
-                    p.add(static_cast<long long>(consumer.value)) + " ORDER BY id";
-    query_rows(*sql_, q, p, row, [&] { out.push_back(row.get()); });
-    return Status::ok();
-  }));
-  return out;
+  return select_all<Dependency>(std::string("SELECT ") + kDepCols + " FROM dependencies WHERE consumer_id = ",
+                                consumer.value, " ORDER BY id");
 }
 
 Result<std::vector<Dependency>> SqliteSession::list_dependencies_supplied_by(FacilityId supplier) {
-  std::vector<Dependency> out;
-  CIPMS_RETURN_IF_ERROR(guarded([&] {
-    DepRow row;
-    Params p;
-    std::string q = std::string("SELECT ") + kDepCols +
-                    " FROM dependencies WHERE id IN (SELECT dependency_id FROM "
-                    "supplier_dependencies WHERE supplier_id = " +
-                    p.add(static_cast<long long>(supplier.value)) + ") ORDER BY id";
-    query_rows(*sql_, q, p, row, [&] { out.push_back(row.get()); });
-    return Status::ok();
-  }));
-  return out;
+  return select_all<Dependency>(std::string("SELECT ") + kDepCols +
+                                    " FROM dependencies WHERE id IN (SELECT dependency_id FROM "
+                                    "supplier_dependencies WHERE supplier_id = ",
+                                supplier.value, ") ORDER BY id");
 }
 
 Result<Dependency> SqliteSession::create_dependency(const Dependency& d, TimePoint now) {
@@ -1101,12 +740,9 @@ Result<Dependency> SqliteSession::create_dependency(const Dependency& d, TimePoi
 Result<Dependency> SqliteSession::update_dependency(const Dependency& d,
                                                     std::int64_t expected_version, TimePoint now) {
   CIPMS_RETURN_IF_ERROR(write([&]() -> Status {
-    long long id = d.id.value, ev = expected_version, consumer = d.consumer.value;
+    long long id = d.id.value, consumer = d.consumer.value;
     // Version first: a stale or missing record is the answer even if the body is also bad.
-    long long v = 0;
-    soci::indicator ind = soci::i_null;
-    *sql_ << "SELECT version FROM dependencies WHERE id = :id", soci::into(v, ind), soci::use(id);
-    if (!sql_->got_data() || v != ev) return missing_or_stale("dependencies", "dependency", id, ev);
+    CIPMS_RETURN_IF_ERROR(check_version("dependencies", "dependency", id, expected_version));
     CIPMS_RETURN_IF_ERROR(check_dependency_refs(d));
     std::string ts = format_utc(now), sup = supplier_text(d.suppliers);
     drop_edges(*sql_, id);
@@ -1122,10 +758,8 @@ Result<Dependency> SqliteSession::update_dependency(const Dependency& d,
 
 Status SqliteSession::delete_dependency(DependencyId id, std::int64_t expected_version) {
   return write([&]() -> Status {
-    long long lid = id.value, ev = expected_version, v = 0;
-    soci::indicator ind = soci::i_null;
-    *sql_ << "SELECT version FROM dependencies WHERE id = :id", soci::into(v, ind), soci::use(lid);
-    if (!sql_->got_data() || v != ev) return missing_or_stale("dependencies", "dependency", lid, ev);
+    long long lid = id.value;
+    CIPMS_RETURN_IF_ERROR(check_version("dependencies", "dependency", lid, expected_version));
     drop_edges(*sql_, lid);
     *sql_ << "DELETE FROM dependencies WHERE id = :id", soci::use(lid);
     return bump_revision(1);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cipms/storage/registry_sql.h"
 #include "cipms/storage/sqlite/sqlite_write_gate.h"
 #include "cipms/storage/store.h"
 
@@ -37,10 +38,9 @@ Status exec_script(::sqlite3* db, const std::string& sql);
 // unavailable, rest → internal), with `context` in front of SQLite's message.
 Status status_from_sqlite(::sqlite3* db, int rc, const std::string& context);
 
-// dependencies.supplier_ids: the ordered supplier ids, comma-separated ("12,7,40").
-std::string join_ids(const std::vector<long long>& ids);
-// Parses the format above; skips anything that is not a positive integer.
-std::vector<long long> parse_ids(const std::string& s);
+// dependencies.supplier_ids: "12,7,40" (registry_sql.h, the same for storage/postgres).
+using storage_detail::join_ids;
+using storage_detail::parse_ids;
 
 class SqliteSession final : public Session {
  public:
@@ -103,10 +103,20 @@ class SqliteSession final : public Session {
   // Runs fn turning SOCI exceptions into Status (reads).
   Status guarded(const std::function<Status()>& fn);
   Status exec(const std::string& sql);
+  // The row that `sql` + the bound key selects, as T (guarded); kNotFound "<what> <key> does
+  // not exist" when there is none.
+  template <typename T, typename Key>
+  Result<T> select_one(const std::string& sql, const Key& key, const char* what);
+  // The rows that `sql` + the bound key + `tail` selects, as T (guarded).
+  template <typename T>
+  Result<std::vector<T>> select_all(const std::string& sql, long long key, const char* tail);
   Status bump_revision(std::int64_t rows);
   // kNotFound when the row is absent, else kPreconditionFailed (after a 0-row versioned write).
   Status missing_or_stale(const char* table, const char* what, std::int64_t id,
                           std::int64_t expected_version);
+  // OK when the row has expected_version, else missing_or_stale's answer.
+  Status check_version(const char* table, const char* what, std::int64_t id,
+                       std::int64_t expected_version);
   Status load_org_scopes(Organisation& o);
   Status write_org_scopes(const Organisation& o, std::int64_t id);
   Status check_org_refs(const Facility& f);
