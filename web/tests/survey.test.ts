@@ -12,6 +12,7 @@ import { i18n } from '../src/i18n'
 import { useAuth } from '../src/stores/auth'
 import { errorKey, surveyFieldErrors } from '../src/lib/surveyErrors'
 import { isCiiAsset, sectionBody, toSurveyForm } from '../src/lib/surveyForm'
+import { engineRankText } from '../src/lib/engineRank'
 import type { Survey } from '../src/api/survey'
 import { fakeServer, signedInAs, type Handler } from './helpers'
 
@@ -121,6 +122,18 @@ describe('survey form model', () => {
     expect(sectionBody(f, 'core_functions')).toEqual({ core_functions: [{ name: 'a', description: '', mtpd_hours: 12, continuity: 'c' }] })
     expect(sectionBody(f, 'assets')).toEqual({ assets: [{ class: 'physical', name: 'n', description: '', backup_plan: 'p', max_backup_hours: null, stops_core_function: null, replaceable: null }] })
     expect(sectionBody(f, 'external')).toEqual({ external_resources: [{ id: 11, resource: 'electricity', suppliers: [9, 10], min_up: 1, backup_hours: 4, backup_plan: '' }], unmatched_suppliers: [] })
+  })
+})
+
+describe("the engine's rank on the survey pages", () => {
+  it('reads "rank / ranked" for a facility whose failure reaches others, else "no knock-on impact"', () => {
+    const t = i18n.global.t as (k: string) => string
+    expect(engineRankText({ rank: 4, ranked: 3000, population_hours: 12960500, facilities_down: 13 }, t)).toBe('4 / 3000')
+    expect(engineRankText({ rank: 11, ranked: 3000, population_hours: 0, facilities_down: 10 }, t)).toBe('11 / 3000')
+    expect(engineRankText({ rank: 3000, ranked: 3000, population_hours: 0, facilities_down: 0 }, t)).toBe('No knock-on impact')
+    expect(engineRankText({ rank: 0, ranked: 0, population_hours: 0, facilities_down: 0 }, t)).toBe('—')
+    i18n.global.locale.value = 'zh-TW'
+    expect(engineRankText({ rank: 3000, ranked: 3000, population_hours: 0, facilities_down: 0 }, t)).toBe('無連鎖影響')
   })
 })
 

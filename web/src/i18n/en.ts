@@ -563,6 +563,7 @@ export default {
     year: 'Year',
     decidedBy: 'Decided by',
     completionTitle: 'Survey completion by authority and sector',
+    noKnockOn: 'No knock-on impact',
     downloadPdf: 'Grading list (PDF)',
     exportPdf: 'Download PDF',
     downloadXlsx: 'Grading list (XLSX)',

@@ -563,6 +563,7 @@ export default {
     year: '年度',
     decidedBy: '核定者',
     completionTitle: '各主管機關與領域填報進度',
+    noKnockOn: '無連鎖影響',
     downloadPdf: '分級清單（PDF）',
     exportPdf: '下載 PDF',
     downloadXlsx: '分級清單（XLSX）',
