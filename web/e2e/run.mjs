@@ -701,7 +701,11 @@ await test('survey workflow: tpc fills and submits, energy accepts and proposes,
     await ep.click(`[data-test="review-${fac.code}"]`)
     await ep.waitForURL(new RegExp(`/review/${surveyId}$`))
     await ep.waitForSelector('[data-test=ds-rank]')
-    assert(/\d+ \/ \d+/.test(await ep.textContent('[data-test=ds-rank]')), 'no engine rank')
+    // The engine's rank as the API gives it: "rank / ranked", or 無連鎖影響 when the facility's
+    // failure reaches no other facility.
+    const ds = (await api(`/api/v1/surveys/${surveyId}/decision-support`)).body
+    const rankText = ds.population_hours > 0 || ds.facilities_down > 0 ? `${ds.rank} / ${ds.ranked}` : '無連鎖影響'
+    assert(ds.rank > 0 && (await ep.textContent('[data-test=ds-rank]')).trim() === rankText, `engine rank: ${JSON.stringify(ds)}`)
     await ep.click('[data-test=accept]')
     await ep.waitForSelector('[data-test=state-tag][data-state=accepted]')
     await ep.waitForSelector('[data-test=propose-form]')
